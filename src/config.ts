@@ -1,0 +1,113 @@
+// All configuration from the environment, parsed and validated in one place. Every
+// variable, its default and its meaning is listed here and in the README.
+import { resolve } from 'node:path';
+
+export interface StoreConfig {
+  /** postgres:// URL of a TimescaleDB or PostgreSQL server; absent = embedded TimescaleDB. */
+  readonly databaseUrl: string | undefined;
+  /** Directory of the embedded database (PRICEKEEP_DATA_DIR, default ./data). */
+  readonly dataDir: string;
+}
+
+export interface ApiConfig {
+  readonly host: string;
+  readonly port: number;
+}
+
+export type ScraperBackendName = 'direct' | 'asa' | 'replay';
+
+export interface ScraperConfig {
+  readonly backend: ScraperBackendName;
+  /** Replaces `https://www.amazon.<tld>` for the direct backend (tests, local stand-ins). */
+  readonly amazonBaseUrl: string | undefined;
+  readonly proxies: readonly string[];
+  readonly asaBaseUrl: string;
+  readonly asaApiKey: string | undefined;
+  /** Directory of saved pages for the replay backend. */
+  readonly replayDir: string | undefined;
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+  /** Requests in flight per Amazon host. */
+  readonly perHostConcurrency: number;
+  /** Requests started per second per Amazon host. */
+  readonly perHostRatePerSecond: number;
+}
+
+export interface Config {
+  readonly logLevel: string;
+  readonly store: StoreConfig;
+  readonly api: ApiConfig;
+  readonly scraper: ScraperConfig;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  try {
+    new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+function backend(env: Env): ScraperBackendName {
+  const raw = text(env, 'PRICEKEEP_SCRAPER_BACKEND') ?? 'direct';
+  if (raw === 'direct' || raw === 'asa' || raw === 'replay') return raw;
+  throw new ConfigError(`PRICEKEEP_SCRAPER_BACKEND must be direct, asa or replay, got "${raw}"`);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    logLevel: text(env, 'PRICEKEEP_LOG_LEVEL') ?? 'info',
+    store: {
+      databaseUrl: url(env, 'DATABASE_URL'),
+      dataDir: resolve(text(env, 'PRICEKEEP_DATA_DIR') ?? 'data'),
+    },
+    api: {
+      host: text(env, 'PRICEKEEP_HOST') ?? '127.0.0.1',
+      port: integer(env, 'PORT', 8080, 0, 65535),
+    },
+    scraper: {
+      backend: backend(env),
+      amazonBaseUrl: url(env, 'PRICEKEEP_AMAZON_BASE_URL'),
+      proxies: (text(env, 'PRICEKEEP_PROXIES') ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+      asaBaseUrl: url(env, 'PRICEKEEP_ASA_URL') ?? 'https://api.amazonscraperapi.com',
+      asaApiKey: text(env, 'PRICEKEEP_ASA_KEY'),
+      replayDir: text(env, 'PRICEKEEP_REPLAY_DIR'),
+      timeoutMs: integer(env, 'PRICEKEEP_FETCH_TIMEOUT_MS', 30_000, 100, 600_000),
+      maxAttempts: integer(env, 'PRICEKEEP_MAX_ATTEMPTS', 4, 1, 20),
+      perHostConcurrency: integer(env, 'PRICEKEEP_HOST_CONCURRENCY', 4, 1, 256),
+      perHostRatePerSecond: positiveNumber(env, 'PRICEKEEP_HOST_RATE', 2),
+    },
+  };
+}
