@@ -1,0 +1,105 @@
+// Opens the database: the embedded TimescaleDB when no DATABASE_URL is set, otherwise the
+// server it names. Callers get a kysely instance plus what engine they are talking to.
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { StoreConfig } from '../config.js';
+import type { Database } from './db-types.js';
+import { startEmbedded, type EmbeddedServer } from './embedded.js';
+import { migrate, type MigrationReport } from './migrate.js';
+import { StoreError } from './store-error.js';
+
+// int8 (counts, sizes) as JS numbers: every bigint we read is far below 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export type EngineKind = 'embedded' | 'server';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+  readonly engine: EngineKind;
+  /** TimescaleDB version, or null on plain PostgreSQL. */
+  readonly timescaledb: string | null;
+  readonly migrations: MigrationReport;
+  /** Where the embedded data lives (null in server mode). */
+  readonly dataDir: string | null;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Run pending migrations on open (default true). */
+  readonly migrate?: boolean;
+  /** Pool size in server mode (embedded is always 1). */
+  readonly poolSize?: number;
+}
+
+export async function openStore(config: StoreConfig, options: OpenOptions = {}): Promise<Store> {
+  let embedded: EmbeddedServer | null = null;
+  let poolConfig: pg.PoolConfig;
+  if (config.databaseUrl) {
+    poolConfig = { connectionString: config.databaseUrl, max: options.poolSize ?? 10 };
+  } else {
+    embedded = await startEmbedded(config.dataDir);
+    poolConfig = { host: embedded.host, port: embedded.port, user: 'postgres', database: 'postgres', max: 1 };
+  }
+  const pool = new pg.Pool({ ...poolConfig, idleTimeoutMillis: 0 });
+  // An idle client's socket error must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  try {
+    const probe = await pool.query('SELECT 1');
+    void probe;
+  } catch (error) {
+    await pool.end().catch(() => {});
+    await embedded?.stop();
+    const where = config.databaseUrl ? redact(config.databaseUrl) : `embedded database in ${config.dataDir}`;
+    throw new StoreError('connection_failed', `cannot connect to ${where}: ${(error as Error).message}`, { cause: error });
+  }
+  let migrations: MigrationReport;
+  try {
+    migrations =
+      options.migrate === false
+        ? { applied: [], skipped: [], timescaledb: await timescaleVersion(pool) }
+        : await migrate(pool);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    await embedded?.stop();
+    throw error;
+  }
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    // PRICEKEEP_LOG_SQL=1 prints every statement to stderr (debugging aid).
+    log: process.env.PRICEKEEP_LOG_SQL === '1' ? (e) => process.stderr.write(`sql ${e.query.sql.replace(/\s+/g, ' ').slice(0, 160)}\n`) : undefined,
+  });
+  let closed = false;
+  return {
+    db,
+    pool,
+    engine: embedded ? 'embedded' : 'server',
+    timescaledb: migrations.timescaledb,
+    migrations,
+    dataDir: embedded ? config.dataDir : null,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+async function timescaleVersion(pool: pg.Pool): Promise<string | null> {
+  const { rows } = await pool.query<{ extversion: string }>(
+    `SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'`,
+  );
+  return rows[0]?.extversion ?? null;
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid DATABASE_URL>';
+  }
+}

@@ -1,0 +1,9 @@
+export { openStore, redact, type Store, type EngineKind, type OpenOptions } from './database.js';
+export { importKeepaProduct, type ImportCounts } from './import-keepa.js';
+export { recordObservations, type Observation, type RecordResult } from './record-observations.js';
+export { readProducts, type StoredProduct, type ReadWindow } from './read-products.js';
+export { findProducts, asinsForCodes, type ProductRow } from './products.js';
+export { dbInfo, type DbInfo } from './db-info.js';
+export { compressOldChunks, compressAllChunks } from './compression.js';
+export { StoreError, type StoreErrorCode } from './store-error.js';
+export { migrate, listMigrations } from './migrate.js';

@@ -1,0 +1,99 @@
+// Reads stored products back as StoredProductParts (metadata + named series), for one or
+// many ASINs at once: one query for products, one for numeric and one for text points.
+import type { NumericPoint, NumericSeriesName, TextPoint, TextSeriesName } from '../keepa/history-series.js';
+import { isTextSeries } from '../keepa/history-series.js';
+import type { StoredProductParts } from '../keepa/product-object.js';
+import type { Store } from './database.js';
+import { findProducts, type ProductRow } from './products.js';
+
+export interface StoredProduct extends StoredProductParts {
+  readonly row: ProductRow;
+}
+
+export interface ReadWindow {
+  /**
+   * Keep only points at or after this Keepa minute; the value in force at `from` is kept
+   * as a point at `from`, so the history still says what held at the window's start.
+   */
+  readonly from?: number;
+  /** Keep only points at or before this Keepa minute (`--as-of`). */
+  readonly to?: number;
+}
+
+type NumericRow = [productId: number, name: string, t: number, value: number, second: number | null];
+type TextRow = [productId: number, name: string, t: number, vals: string[]];
+
+export async function readProducts(
+  store: Store,
+  domainId: number,
+  asins: readonly string[],
+  window: ReadWindow = {},
+): Promise<Map<string, StoredProduct>> {
+  const rows = await findProducts(store.db, domainId, asins);
+  const result = new Map<string, StoredProduct>();
+  if (rows.length === 0) return result;
+  const byId = new Map<number, StoredProduct>();
+  for (const row of rows) {
+    const product: StoredProduct = {
+      row,
+      domainId: row.domainId,
+      asin: row.asin,
+      meta: row.meta,
+      numeric: new Map(),
+      text: new Map(),
+    };
+    byId.set(row.id, product);
+    result.set(row.asin, product);
+  }
+  const ids = rows.map((r) => r.id);
+  const from = window.from ?? -2147483648;
+  const to = window.to ?? 2147483647;
+
+  // The carried-in point (last before `from`) comes first per series, re-timed to `from`.
+  const numeric = await store.pool.query<NumericRow>({
+    rowMode: 'array',
+    text: `
+      SELECT s.product_id, s.name, greatest(p.t, $2) AS t, p.value, p.second
+      FROM series s
+      JOIN LATERAL (
+        (SELECT t, value, second FROM points WHERE series_id = s.id AND t < $2 ORDER BY t DESC LIMIT 1)
+        UNION ALL
+        (SELECT t, value, second FROM points WHERE series_id = s.id AND t >= $2 AND t <= $3 ORDER BY t)
+      ) p ON true
+      WHERE s.product_id = ANY($1::int[])`,
+    values: [ids, from, to],
+  });
+  for (const [productId, name, t, value, second] of numeric.rows) {
+    const series = byId.get(productId)!.numeric;
+    let points = series.get(name as NumericSeriesName);
+    if (!points) series.set(name as NumericSeriesName, (points = []));
+    const previous = points[points.length - 1];
+    // A point exactly at `from` replaces the carried-in one.
+    if (previous && previous.t === t) points.pop();
+    points.push({ t, value, second } satisfies NumericPoint);
+  }
+
+  const text = await store.pool.query<TextRow>({
+    rowMode: 'array',
+    text: `
+      SELECT s.product_id, s.name, greatest(p.t, $2) AS t, p.vals
+      FROM series s
+      JOIN LATERAL (
+        (SELECT t, vals FROM text_points WHERE series_id = s.id AND t < $2 ORDER BY t DESC LIMIT 1)
+        UNION ALL
+        (SELECT t, vals FROM text_points WHERE series_id = s.id AND t >= $2 AND t <= $3 ORDER BY t)
+      ) p ON true
+      WHERE s.product_id = ANY($1::int[])`,
+    values: [ids, from, to],
+  });
+  for (const [productId, name, t, vals] of text.rows) {
+    if (!isTextSeries(name)) continue;
+    const series = byId.get(productId)!.text;
+    let points = series.get(name as TextSeriesName);
+    if (!points) series.set(name as TextSeriesName, (points = []));
+    const previous = points[points.length - 1];
+    if (previous && previous.t === t) points.pop();
+    points.push({ t, values: vals } satisfies TextPoint);
+  }
+  return result;
+}
