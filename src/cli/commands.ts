@@ -2,10 +2,15 @@
 // Command modules keep heavy imports (fastify, cheerio, the database) inside their
 // actions, so `pricekeep --help` stays fast.
 import type { Command } from 'commander';
+import { register as db } from './db.js';
+import { register as exportCommand } from './export.js';
+import { register as importCommand } from './import.js';
+import { register as migrate } from './migrate.js';
+import { register as start } from './start.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [];
+const registrations: Register[] = [start, importCommand, exportCommand, migrate, db];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

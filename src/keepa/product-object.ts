@@ -87,7 +87,8 @@ export function splitKeepaProduct(product: unknown): StoredProductParts {
 
   const meta: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(product)) {
-    if (!NOT_META.has(key)) meta[key] = value;
+    // A history Keepa sent as null stays null on export (series, when stored, win).
+    if (!NOT_META.has(key) || (value === null && key !== 'csv')) meta[key] = value;
   }
   if (isRecord(product.reviews)) {
     const { ratingCount, reviewCount, ...rest } = product.reviews;
@@ -127,7 +128,7 @@ export function assembleKeepaProduct(parts: StoredProductParts): KeepaProduct {
     else product[name] = flat;
   }
   product.csv = csv;
-  product.salesRanks = hasSalesRanks ? salesRanks : (parts.meta.salesRanks ?? null);
+  product.salesRanks = hasSalesRanks ? salesRanks : null;
   for (const [name, points] of parts.text) product[name] = encodeText(name, points);
   if (Object.keys(reviewSeries).length > 0 || isRecord(parts.meta.reviews)) {
     product.reviews = { ...(isRecord(parts.meta.reviews) ? parts.meta.reviews : {}), ...reviewSeries };

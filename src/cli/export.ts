@@ -1,0 +1,44 @@
+// `pricekeep export --domain N --asin A [--asin B…]`: prints {"products":[…]} with Keepa
+// product objects assembled from the store, in the order the ASINs were given.
+import type { Command } from 'commander';
+import { CliError } from './cli-error.js';
+import { withStore } from './open-store.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((a) => a.trim()).filter(Boolean)];
+}
+
+export function register(program: Command): void {
+  program
+    .command('export')
+    .description('print stored products as a Keepa /product response on stdout')
+    .requiredOption('--domain <domain>', 'Keepa domain id or marketplace TLD (1, com, de, …)')
+    .requiredOption('--asin <asin>', 'ASIN (repeatable, or comma-separated)', collect, [])
+    .option('--days <n>', 'only the last N days of history (the value in force at the start is kept)')
+    .action(async (options: { domain: string; asin: string[]; days?: string }) => {
+      const { parseDomain } = await import('../keepa/domains.js');
+      const { isAsin, assembleKeepaProduct, emptyKeepaProduct } = await import('../keepa/product-object.js');
+      const { keepaNow, MINUTES_PER_DAY } = await import('../keepa/time.js');
+      const domain = parseDomain(options.domain);
+      if (!domain) throw new CliError(`unknown domain "${options.domain}" (use a Keepa id like 1 or a TLD like com)`, 2);
+      const asins = options.asin.map((a) => a.toUpperCase());
+      const bad = asins.filter((a) => !isAsin(a));
+      if (bad.length > 0) throw new CliError(`not an ASIN: ${bad.join(', ')}`, 2);
+      let from: number | undefined;
+      if (options.days !== undefined) {
+        const days = Number(options.days);
+        if (!Number.isInteger(days) || days <= 0) throw new CliError(`--days must be a positive integer`, 2);
+        from = keepaNow() - days * MINUTES_PER_DAY;
+      }
+      await withStore(async (store) => {
+        const { readProducts } = await import('../store/index.js');
+        const stored = await readProducts(store, domain.id, asins, { from });
+        const products = asins.map((asin) => {
+          const parts = stored.get(asin);
+          if (!parts) process.stderr.write(`pricekeep: ${asin} is not stored for domain ${domain.id}\n`);
+          return parts ? assembleKeepaProduct(parts) : emptyKeepaProduct(domain.id, asin);
+        });
+        process.stdout.write(`${JSON.stringify({ products })}\n`);
+      });
+    });
+}
