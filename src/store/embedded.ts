@@ -51,6 +51,11 @@ export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
     // PostgreSQL's files live in a subdirectory: initdb wants an empty directory, and the
     // lock file sits beside it.
     const pglite = await PGlite.create({ dataDir: join(dataDir, 'pg'), extensions: { timescaledb } });
+    // Without shared_preload_libraries, a reopened PGlite resolves TimescaleDB's functions
+    // lazily and never loads the TSL module: compressed chunks then read as empty and
+    // compress_chunk fails with "not supported under the current license". Loading the
+    // loader first, on every start, restores the full extension.
+    await pglite.exec(`LOAD 'timescaledb'`);
     const server = await serveWire(pglite);
     return {
       host: server.host,

@@ -38,7 +38,14 @@ export async function readProducts(
       row,
       domainId: row.domainId,
       asin: row.asin,
-      meta: row.meta,
+      // The row's columns are authoritative for what observations move (lastUpdate…).
+      meta: {
+        ...row.meta,
+        ...(row.title !== null && { title: row.title }),
+        ...(row.trackingSince !== null && { trackingSince: row.trackingSince }),
+        ...(row.lastUpdate !== null && { lastUpdate: row.lastUpdate }),
+        ...(row.lastPriceChange !== null && { lastPriceChange: row.lastPriceChange }),
+      },
       numeric: new Map(),
       text: new Map(),
     };

@@ -4,7 +4,7 @@
 // taken first serialise concurrent writers of the same product, so two workers feeding
 // the same observations never write a point twice.
 import { sql, type Transaction } from 'kysely';
-import { csvIndexOf, type NumericSeriesName, type TextSeriesName } from '../keepa/history-series.js';
+import { csvIndexOf, isTextSeries, type NumericSeriesName, type TextSeriesName } from '../keepa/history-series.js';
 import { isPriceType } from '../keepa/csv-type.js';
 import type { Database } from './db-types.js';
 import type { Store } from './database.js';
@@ -40,14 +40,20 @@ function validate(o: Observation): void {
   }
 }
 
-/** Value in force at minute `t` for a series whose cached tail is newer than `t`. */
-async function valueAt(db: Db, row: SeriesRow, t: number, text: boolean): Promise<string | null> {
-  const { rows } = text
-    ? await sql<{ v: string }>`SELECT vals::text AS v FROM text_points WHERE series_id = ${row.id} AND t <= ${t}
-                               ORDER BY t DESC LIMIT 1`.execute(db)
-    : await sql<{ v: string }>`SELECT concat(value, '/', second) AS v FROM points WHERE series_id = ${row.id}
-                               AND t <= ${t} ORDER BY t DESC LIMIT 1`.execute(db);
-  return rows[0]?.v ?? null;
+interface PointValue {
+  readonly value: number | null;
+  readonly second: number | null;
+  readonly vals: string[] | null;
+}
+
+/** The point in force at minute `t`, for a series whose cached tail is newer than `t`. */
+async function pointAt(db: Db, row: SeriesRow, t: number): Promise<PointValue | null> {
+  const { rows } = isTextSeries(row.name)
+    ? await sql<PointValue>`SELECT NULL::int AS value, NULL::int AS second, vals FROM text_points
+                            WHERE series_id = ${row.id} AND t <= ${t} ORDER BY t DESC LIMIT 1`.execute(db)
+    : await sql<PointValue>`SELECT value, second, NULL::text[] AS vals FROM points
+                            WHERE series_id = ${row.id} AND t <= ${t} ORDER BY t DESC LIMIT 1`.execute(db);
+  return rows[0] ?? null;
 }
 
 export async function recordObservations(store: Store, observations: readonly Observation[]): Promise<RecordResult> {
@@ -96,7 +102,7 @@ export async function recordObservations(store: Store, observations: readonly Ob
         const tail = row.lastT === null || o.at >= row.lastT;
         const same = tail
           ? row.lastT !== null && row.lastValue === p.value && row.lastSecond === second
-          : (await valueAt(trx, row, o.at, false)) === `${p.value}/${second ?? ''}`;
+          : await pointAt(trx, row, o.at).then((at) => at?.value === p.value && at.second === second);
         if (same) continue;
         ids.push(row.id);
         ts.push(o.at);
@@ -110,10 +116,9 @@ export async function recordObservations(store: Store, observations: readonly Ob
       for (const p of o.text ?? []) {
         const row = series.get(seriesKey(pid, p.name))!;
         const tail = row.lastT === null || o.at >= row.lastT;
-        const encoded = `{${p.values.map((v) => JSON.stringify(v)).join(',')}}`;
         const same = tail
           ? row.lastT !== null && JSON.stringify(row.lastText) === JSON.stringify(p.values)
-          : (await valueAt(trx, row, o.at, true)) === encoded;
+          : await pointAt(trx, row, o.at).then((at) => JSON.stringify(at?.vals) === JSON.stringify(p.values));
         if (same) continue;
         textRows.push([row.id, o.at, [...p.values]]);
         counts.set(row.id, (counts.get(row.id) ?? 0) + 1);

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV } from '../src/keepa/csv-type.js';
+import { assembleKeepaProduct } from '../src/keepa/product-object.js';
+import { openStore, readProducts, recordObservations, StoreError, type Observation, type Store } from '../src/store/index.js';
+import { serverEngineFor, serverTestUrl, testEngines, type TestDatabase } from './helpers/engines.js';
+
+const T0 = 8_000_000;
+const ASIN = 'B000000001';
+
+/** A scrape every hour with repeats and out-of-stock gaps (-1). */
+const amazonPrices = [1999, 1999, 1799, -1, -1, 1799, 1799, 2099, 2099];
+const buyBox: Array<[number, number]> = [[1999, 0], [1999, 0], [1999, 499], [1999, 499], [-1, -1], [-1, -1], [1799, 0], [1799, 0], [1799, 0]];
+const sellers = ['ATVPDKIKX0DER', 'ATVPDKIKX0DER', 'A1SELLER', 'A1SELLER', '-2', '-2', 'ATVPDKIKX0DER', 'ATVPDKIKX0DER', 'ATVPDKIKX0DER'];
+const ratings = [45, 45, 45, 45, 45, 44, 44, 44, 44];
+
+function scrape(i: number, asin = ASIN): Observation {
+  return {
+    domainId: 1,
+    asin,
+    at: T0 + i * 60,
+    numeric: [
+      { name: `csv:${CSV.AMAZON}`, value: amazonPrices[i]! },
+      { name: `csv:${CSV.BUY_BOX_SHIPPING}`, value: buyBox[i]![0], second: buyBox[i]![1] },
+      { name: `csv:${CSV.RATING}`, value: ratings[i]! },
+    ],
+    text: [{ name: 'buyBoxSellerIdHistory', values: [sellers[i]!] }],
+    meta: { title: `Product ${asin}`, brand: 'Acme' },
+  };
+}
+
+const expectedAmazon = [T0, 1999, T0 + 120, 1799, T0 + 180, -1, T0 + 300, 1799, T0 + 420, 2099];
+const expectedBuyBox = [T0, 1999, 0, T0 + 120, 1999, 499, T0 + 240, -1, -1, T0 + 360, 1799, 0];
+const expectedRating = [T0, 45, T0 + 300, 44];
+const expectedSellers = [String(T0), 'ATVPDKIKX0DER', String(T0 + 120), 'A1SELLER', String(T0 + 240), '-2', String(T0 + 360), 'ATVPDKIKX0DER'];
+
+async function exportOf(store: Store, asin = ASIN) {
+  const parts = (await readProducts(store, 1, [asin])).get(asin);
+  return parts ? assembleKeepaProduct(parts) : undefined;
+}
+
+describe.each(testEngines())('change-only recording on $name', (engine) => {
+  let database: TestDatabase;
+  let store: Store;
+  beforeAll(async () => {
+    database = await engine.create();
+    store = await database.open();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('records only changed values, one scrape at a time', async () => {
+    let written = 0;
+    for (let i = 0; i < amazonPrices.length; i++) written += (await recordObservations(store, [scrape(i)])).pointsWritten;
+    const product = (await exportOf(store))!;
+    expect(product.csv[CSV.AMAZON]).toEqual(expectedAmazon);
+    expect(product.csv[CSV.BUY_BOX_SHIPPING]).toEqual(expectedBuyBox);
+    expect(product.csv[CSV.RATING]).toEqual(expectedRating);
+    expect(product.buyBoxSellerIdHistory).toEqual(expectedSellers);
+    expect(written).toBe(5 + 4 + 2 + 4);
+    expect(product.title).toBe(`Product ${ASIN}`);
+    expect(product.lastUpdate).toBe(T0 + 480);
+    expect(product.trackingSince).toBe(T0);
+    // the last price change is the last minute a price series moved
+    expect(product.lastPriceChange).toBe(T0 + 420);
+  });
+
+  it('writes nothing when the same scrapes are recorded again', async () => {
+    const again = await recordObservations(store, amazonPrices.map((_, i) => scrape(i)));
+    expect(again.pointsWritten).toBe(0);
+    expect((await exportOf(store))!.csv[CSV.AMAZON]).toEqual(expectedAmazon);
+  });
+
+  it('gives the same arrays when a whole batch is recorded in one call', async () => {
+    const asin = 'B000000002';
+    // shuffled: a batch is applied in time order
+    const batch = amazonPrices.map((_, i) => scrape(i, asin)).reverse();
+    await recordObservations(store, batch);
+    const product = (await exportOf(store, asin))!;
+    expect(product.csv[CSV.AMAZON]).toEqual(expectedAmazon);
+    expect(product.csv[CSV.BUY_BOX_SHIPPING]).toEqual(expectedBuyBox);
+    expect(product.buyBoxSellerIdHistory).toEqual(expectedSellers);
+  });
+
+  it('merges a late observation by time, only if it changes what held then', async () => {
+    const asin = 'B000000001';
+    // at T0+30 the price in force was 1999: nothing to write
+    expect((await recordObservations(store, [{ domainId: 1, asin, at: T0 + 30, numeric: [{ name: 'csv:0', value: 1999 }] }])).pointsWritten).toBe(0);
+    // at T0+200 it was -1; a late scrape saw 1899 then
+    await recordObservations(store, [{ domainId: 1, asin, at: T0 + 200, numeric: [{ name: 'csv:0', value: 1899 }] }]);
+    const product = (await exportOf(store, asin))!;
+    expect(product.csv[CSV.AMAZON]).toEqual([T0, 1999, T0 + 120, 1799, T0 + 180, -1, T0 + 200, 1899, T0 + 300, 1799, T0 + 420, 2099]);
+  });
+
+  it('rejects a non-integer price with a clear error and writes nothing', async () => {
+    const bad: Observation = { domainId: 1, asin: 'B000000003', at: T0, numeric: [{ name: 'csv:0', value: 19.99 }] };
+    await expect(recordObservations(store, [bad])).rejects.toThrow(StoreError);
+    await expect(recordObservations(store, [bad])).rejects.toThrow(/integer/);
+    expect(await exportOf(store, 'B000000003')).toBeUndefined();
+  });
+});
+
+describe.runIf(serverTestUrl())('concurrent writers on the PostgreSQL server', () => {
+  let database: TestDatabase;
+  let stores: Store[] = [];
+  beforeAll(async () => {
+    database = await serverEngineFor(serverTestUrl()!).create();
+    stores = [await database.open(), await openStore(database.config, { poolSize: 4 })];
+  });
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+    await database?.drop();
+  });
+
+  it('two writers feeding the same observations write every point exactly once', async () => {
+    const asins = Array.from({ length: 12 }, (_, i) => `B0000001${String(i).padStart(2, '0')}`);
+    // Two workers that scraped the same products at the same minutes: each sends every
+    // scrape in time order, in batches of a few products, and they race each other.
+    const scrapes = (order: string[]) =>
+      amazonPrices.flatMap((_, i) => order.map((asin) => scrape(i, asin)));
+    const feed = async (store: Store, sequence: Observation[]) => {
+      for (let i = 0; i < sequence.length; i += 5) await recordObservations(store, sequence.slice(i, i + 5));
+    };
+    await Promise.all([
+      feed(stores[0]!, scrapes(asins)),
+      feed(stores[1]!, scrapes([...asins].reverse())),
+      feed(stores[1]!, scrapes(asins)),
+    ]);
+    for (const asin of asins) {
+      const product = (await exportOf(stores[0]!, asin))!;
+      expect(product.csv[CSV.AMAZON], asin).toEqual(expectedAmazon);
+      expect(product.csv[CSV.BUY_BOX_SHIPPING], asin).toEqual(expectedBuyBox);
+      expect(product.buyBoxSellerIdHistory, asin).toEqual(expectedSellers);
+    }
+  });
+});

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assembleKeepaProduct, splitKeepaProduct } from '../src/keepa/product-object.js';
+import {
+  compressAllChunks, dbInfo, importKeepaProduct, listMigrations, migrate, openStore, readProducts, StoreError,
+} from '../src/store/index.js';
+import { serverEngineFor, serverTestUrl } from './helpers/engines.js';
+import { KEEPA_FULL, keepaFixture } from './helpers/fixtures.js';
+
+describe('embedded TimescaleDB', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pricekeep-test-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const product = keepaFixture(KEEPA_FULL).products[0]!;
+
+  it('persists in its data directory: a second run reopens the same data', async () => {
+    const first = await openStore({ databaseUrl: undefined, dataDir });
+    expect(first.engine).toBe('embedded');
+    expect(first.timescaledb).toMatch(/^2\./);
+    await importKeepaProduct(first, splitKeepaProduct(product));
+    const points = (await dbInfo(first)).points;
+    await first.close();
+
+    const second = await openStore({ databaseUrl: undefined, dataDir });
+    try {
+      expect(second.migrations.applied).toEqual([]);
+      expect((await dbInfo(second)).points).toBe(points);
+      const again = (await readProducts(second, 1, [product.asin])).get(product.asin)!;
+      expect(assembleKeepaProduct(again).csv).toEqual(product.csv);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a second process-wide open of the same data directory with a clear error', async () => {
+    const store = await openStore({ databaseUrl: undefined, dataDir });
+    try {
+      // simulate another live process holding the lock
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(join(dataDir, 'pricekeep.lock'), String(process.ppid));
+      await expect(openStore({ databaseUrl: undefined, dataDir })).rejects.toMatchObject({ code: 'embedded_in_use' });
+      writeFileSync(join(dataDir, 'pricekeep.lock'), String(process.pid));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('compresses point chunks and reads the same arrays back', async () => {
+    const store = await openStore({ databaseUrl: undefined, dataDir });
+    try {
+      await importKeepaProduct(store, splitKeepaProduct(product));
+      const info = await dbInfo(store);
+      expect(info.compression?.enabled).toBe(true);
+      expect(await compressAllChunks(store)).toBeGreaterThan(0);
+      const after = await dbInfo(store);
+      expect(after.compression!.compressedChunks).toBe(after.compression!.chunks);
+      expect(after.compression!.bytesAfter!).toBeLessThan(after.compression!.bytesBefore!);
+      const read = (await readProducts(store, 1, [product.asin])).get(product.asin)!;
+      expect(assembleKeepaProduct(read).csv).toEqual(product.csv);
+      // compressed chunks still take idempotent re-imports and new points
+      const again = await importKeepaProduct(store, splitKeepaProduct(product));
+      expect(again.inserted + again.updated).toBe(0);
+    } finally {
+      await store.close();
+    }
+    // compressed chunks survive a restart (the TSL module must load on reopen)
+    const reopened = await openStore({ databaseUrl: undefined, dataDir });
+    try {
+      const read = (await readProducts(reopened, 1, [product.asin])).get(product.asin)!;
+      expect(assembleKeepaProduct(read).csv).toEqual(product.csv);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
+
+describe.runIf(serverTestUrl())('migrations on the PostgreSQL server', () => {
+  it('run once with two processes starting at once, skipping TimescaleDB-only steps on plain PostgreSQL', async () => {
+    const database = await serverEngineFor(serverTestUrl()!).create();
+    const pools = [0, 1].map(() => new pg.Pool({ connectionString: database.config.databaseUrl, max: 2 }));
+    try {
+      const reports = await Promise.all(pools.map((pool) => migrate(pool)));
+      const all = listMigrations().map((m) => m.name);
+      const applied = reports.flatMap((r) => [...r.applied, ...r.skipped]).sort();
+      expect(applied).toEqual([...all].sort());
+      const { rows } = await pools[0]!.query('SELECT name, status FROM schema_migrations ORDER BY name');
+      expect(rows.map((r) => r.name)).toEqual(all);
+      const timescaleOnly = rows.filter((r) => r.name.endsWith('.timescaledb.sql'));
+      const expected = reports[0]!.timescaledb ? 'applied' : 'skipped';
+      for (const row of timescaleOnly) expect(row.status).toBe(expected);
+      // and a third run does nothing
+      const third = await migrate(pools[0]!);
+      expect([...third.applied, ...third.skipped]).toEqual([]);
+    } finally {
+      for (const pool of pools) await pool.end();
+      await database.drop();
+    }
+  });
+
+  it('reports an unreachable server as a clear connection error', async () => {
+    await expect(openStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', dataDir: '' })).rejects.toThrow(StoreError);
+    await expect(openStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', dataDir: '' })).rejects.toThrow(/cannot connect/);
+  });
+});
