@@ -1,0 +1,98 @@
+// The prices of a product page: the price to pay, the buy box price, the struck list
+// price, and the offer-listing summary ("New (10) from $12.48", "Used (3) from …").
+import type { Element } from 'domhandler';
+import type { ParsedPrice } from '../locale/price.js';
+import { parsePrice } from '../locale/price.js';
+import { NEW_OFFERS, NOT_LIST_PRICE, USED_OFFERS } from '../locale/phrases.js';
+import { textOf } from '../html/text.js';
+import type { ExtractContext } from './context.js';
+import { closest, findAll, firstById } from './dom.js';
+import { aPriceValue, firstPayPrice, priceIn } from './price-elements.js';
+
+/** Containers of the price block, newest layout first. */
+const CORE_PRICE_IDS = ['corePriceDisplay_desktop_feature_div', 'corePrice_desktop', 'corePrice_feature_div', 'apex_desktop'];
+
+/** Older layouts print the price as text in one of these. */
+const LEGACY_PRICE_IDS = ['priceblock_dealprice', 'priceblock_saleprice', 'priceblock_ourprice', 'price_inside_buybox', 'newBuyBoxPrice'];
+
+const BUYBOX_PRICE_IDS = ['price_inside_buybox', 'newBuyBoxPrice', 'tp_price_block_total_price_ww'];
+
+/** The price to pay, as the page headlines it. */
+export function mainPrice(ctx: ExtractContext): ParsedPrice | null {
+  const { page } = ctx;
+  for (const id of CORE_PRICE_IDS) {
+    const root = page.byId(id);
+    if (!root) continue;
+    // "priceToPay"/"apexPriceToPay" mark the headline price; savings and unit prices are other .a-price.
+    const value = firstPayPrice(ctx, root, '.priceToPay, .apexPriceToPay, .apex-pricetopay-value');
+    if (value) return value;
+  }
+  for (const id of LEGACY_PRICE_IDS) {
+    const value = priceIn(ctx, page.byId(id));
+    if (value) return value;
+  }
+  const core = page.byId('corePrice_feature_div');
+  return firstPayPrice(ctx, core) ?? priceIn(ctx, page.byId('tp_price_block_total_price_ww'));
+}
+
+export function buyboxPrice(ctx: ExtractContext): ParsedPrice | null {
+  return priceIn(ctx, firstById(ctx.page, BUYBOX_PRICE_IDS));
+}
+
+/** Text that labels a struck price ("List Price:", "De:", "M.R.P.:", "Typical price:"). */
+function strikeLabel(el: Element): string {
+  const row = closest(el, (e) => e.name === 'tr', 4);
+  const parent = el.parent && el.parent.type === 'tag' ? (el.parent as Element) : undefined;
+  return textOf(row ?? parent);
+}
+
+/** The list price (RRP/MRP), struck through next to the price; not "was" or 30-day-low prices. */
+export function listPrice(ctx: ExtractContext): ParsedPrice | null {
+  const { page } = ctx;
+  for (const id of CORE_PRICE_IDS) {
+    for (const el of findAll(page, page.byId(id), '.a-text-price[data-a-strike="true"]')) {
+      if (NOT_LIST_PRICE.test(strikeLabel(el))) continue;
+      const value = aPriceValue(ctx, el);
+      if (value) return value;
+    }
+  }
+  const legacy = page.byId('listPrice') ?? findAll(page, page.byId('price'), '.priceBlockStrikePriceString, .a-text-strike')[0];
+  return priceIn(ctx, legacy);
+}
+
+export interface OfferSummary {
+  readonly newCount: number | null;
+  readonly newPrice: ParsedPrice | null;
+  readonly usedCount: number | null;
+  readonly usedPrice: ParsedPrice | null;
+  /** "Compare 2 other offers": offers besides the buy box. */
+  readonly otherCount: number | null;
+}
+
+const OFFER_IDS = ['olpLinkWidget_feature_div', 'olp_feature_div', 'olp-upd-new', 'olp-upd-new-used', 'olp-upd-used', 'usedAccordionRow', 'usedBuySection', 'buybox-see-all-buying-choices'];
+const OTHER_OFFERS = /(?:other|outras|otras|autres|altre|weitere|andere|inne|andra|diğer)\s+(\d+)\s+(?:offers?|ofertas?|offres?|offert[ae]|angebote?|aanbiedingen|oferty|erbjudanden|teklif)/i;
+
+export function offerSummary(ctx: ExtractContext): OfferSummary {
+  const texts: string[] = [];
+  for (const id of OFFER_IDS) {
+    const text = textOf(ctx.page.byId(id));
+    if (text) texts.push(text);
+  }
+  const all = texts.join(' | ');
+  const after = (pattern: RegExp) => {
+    const match = pattern.exec(all);
+    if (!match) return { count: null, price: null };
+    const rest = all.slice(match.index + match[0].length).split('|')[0];
+    return { count: Number(match[1]), price: parsePrice(rest, ctx.tld) };
+  };
+  const fresh = after(NEW_OFFERS);
+  const used = after(USED_OFFERS);
+  const other = OTHER_OFFERS.exec(all);
+  return {
+    newCount: fresh.count,
+    newPrice: fresh.price,
+    usedCount: used.count,
+    usedPrice: used.price,
+    otherCount: other ? Number(other[1]) : null,
+  };
+}

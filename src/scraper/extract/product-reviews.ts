@@ -1,0 +1,98 @@
+// Rating, rating count, star histogram, the reviews shown on the page and the answered
+// questions count.
+import type { Element } from 'domhandler';
+import { parseCount } from '../locale/numbers.js';
+import { NO_REVIEWS, ONE_PERSON } from '../locale/phrases.js';
+import { parseRating } from '../locale/rating.js';
+import { textOf, textOrNull } from '../html/text.js';
+import type { Review } from '../types.js';
+import type { ExtractContext } from './context.js';
+import { closest, findAll, findFirst } from './dom.js';
+
+export interface ReviewSummary {
+  readonly rating: number | null;
+  readonly count: number | null;
+  readonly distribution: Array<{ rating: number; percentage: number }>;
+}
+
+const STAR_WORDS: Readonly<Record<string, number>> = { five_star: 5, four_star: 4, three_star: 3, two_star: 2, one_star: 1 };
+
+function histogram(ctx: ExtractContext): Array<{ rating: number; percentage: number }> {
+  // Some layouts carry an empty #histogramTable before the real one.
+  const meters = ctx.page.allById('histogramTable').map((table) => findAll(ctx.page, table, '.a-meter[aria-valuenow]')).find((m) => m.length > 0) ?? [];
+  const out: Array<{ rating: number; percentage: number }> = [];
+  meters.forEach((meter, index) => {
+    const percentage = Number.parseInt(meter.attribs['aria-valuenow'], 10);
+    const row = closest(meter, (e) => e.name === 'li' || e.name === 'tr', 8);
+    const link = findFirst(ctx.page, row, 'a[href*="filterByStar="]');
+    const word = link ? /filterByStar=(\w+)/.exec(link.attribs.href)?.[1] : undefined;
+    const rating = (word && STAR_WORDS[word]) || 5 - index;
+    if (Number.isFinite(percentage) && rating >= 1) out.push({ rating, percentage });
+  });
+  return out;
+}
+
+export function reviewSummary(ctx: ExtractContext): ReviewSummary {
+  const { page } = ctx;
+  const popover = page.byId('acrPopover');
+  const medley = page.byId('reviewsMedley') ?? page.byId('cm_cr_dp_d_rating_histogram');
+  const rating =
+    parseRating(popover?.attribs.title) ??
+    parseRating(textOf(findFirst(page, popover, '.a-icon-alt'))) ??
+    parseRating(textOf(findFirst(page, medley, '[data-hook="rating-out-of-text"]')));
+  let count =
+    parseCount(textOf(page.byId('acrCustomerReviewText'))) ??
+    parseCount(textOf(findFirst(page, medley, '[data-hook="total-review-count"]')));
+  const distribution = histogram(ctx);
+  // An all-zero histogram or "No customer reviews": the page says zero, not unknown.
+  if (count === null && rating === null) {
+    const empty = distribution.length > 0 && distribution.every((d) => d.percentage === 0);
+    if (empty || NO_REVIEWS.test(textOf(medley))) count = 0;
+  }
+  return { rating, count, distribution: count === 0 ? [] : distribution };
+}
+
+function helpfulCount(text: string): number | null {
+  if (!text) return null;
+  if (ONE_PERSON.test(text)) return 1;
+  return parseCount(text);
+}
+
+function reviewOf(ctx: ExtractContext, el: Element): Review {
+  const { page } = ctx;
+  const titleEl = findFirst(page, el, '[data-hook="review-title"]');
+  const starText = textOf(findFirst(page, el, '[data-hook="review-star-rating"] .a-icon-alt, [data-hook="cmps-review-star-rating"] .a-icon-alt'));
+  const titleStars = textOf(findFirst(page, titleEl, '.a-icon-alt'));
+  let title = textOf(titleEl);
+  if (titleStars && title.startsWith(titleStars)) title = title.slice(titleStars.length).trim();
+  return {
+    id: el.attribs.id ?? null,
+    author: textOrNull(findFirst(page, el, '.a-profile-name')),
+    title: title || null,
+    content: textOrNull(findFirst(page, el, '[data-hook="review-body"] span, [data-hook="review-body"]')),
+    rating: parseRating(starText || titleStars),
+    timestamp: textOrNull(findFirst(page, el, '[data-hook="review-date"]')),
+    is_verified: findFirst(page, el, '[data-hook="avp-badge"], [data-hook="avp-badge-linkless"]') !== undefined,
+    helpful_count: helpfulCount(textOf(findFirst(page, el, '[data-hook="helpful-vote-statement"]'))),
+  };
+}
+
+export function reviews(ctx: ExtractContext): Review[] {
+  const root = ctx.page.byId('reviewsMedley') ?? ctx.page.byId('customerReviews') ?? ctx.page.byId('cm-cr-dp-review-list');
+  const seen = new Set<string>();
+  const out: Review[] = [];
+  for (const el of findAll(ctx.page, root, '[data-hook="review"]')) {
+    const review = reviewOf(ctx, el);
+    const key = review.id ?? `${review.author}|${review.title}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(review);
+  }
+  return out;
+}
+
+/** "42 answered questions"; null when the page shows no count. */
+export function answeredQuestions(ctx: ExtractContext): number | null {
+  const text = textOf(ctx.page.byId('askATFLink'));
+  return /\d/.test(text) ? parseCount(text) : null;
+}

@@ -1,0 +1,138 @@
+// A product page → ASA's product schema plus the exact minor-unit fields the tracker
+// stores. The page is loaded and classified once; a page that is not a clean product
+// page for the asked ASIN comes back as the ASA error it is.
+import type { MarketplaceTld } from '../../marketplaces.js';
+import { classifyLoaded } from '../classify.js';
+import { scrapeError } from '../errors.js';
+import { loadPage, type Page } from '../html/page.js';
+import { minorToDecimal, type ParsedPrice } from '../locale/price.js';
+import type { BuyboxOffer, ProductExtraction, ScrapedProduct } from '../types.js';
+import { extractContext, type ExtractContext } from './context.js';
+import { buyboxSeller, deliveries, isPrime, maxQuantity, shippingMinor, stock } from './product-buybox.js';
+import { bulletPoints, categoryLadder, descriptionOf, hasVideos, imagesOf, titleOf, twister } from './product-content.js';
+import { brandOf, detailTables, dimensionsOf, manufacturerOf } from './product-details.js';
+import { buyboxPrice, listPrice, mainPrice, offerSummary } from './product-prices.js';
+import { couponOf, monthlySold } from './product-promotions.js';
+import { answeredQuestions, reviews, reviewSummary } from './product-reviews.js';
+import { salesRanks } from './sales-rank.js';
+
+export interface ExtractProductOptions {
+  /** The ASIN asked for: another ASIN on the page is `asin_mismatch`. */
+  readonly asin?: string | null;
+  /** HTTP status the page came with (404, 503… classify before extracting). */
+  readonly status?: number | null;
+  /** The URL the page was fetched from (after redirects), for `url`. */
+  readonly url?: string | null;
+}
+
+/** The amount in the page's currency; a price in another currency is not this product's price. */
+function inCurrency(price: ParsedPrice | null, currency: string): number | null {
+  return price && price.currency === currency ? price.minor : null;
+}
+
+function decimal(minor: number | null, currency: string): number | null {
+  return minor === null ? null : minorToDecimal(minor, currency);
+}
+
+function buildProduct(ctx: ExtractContext, asin: string, options: ExtractProductOptions): ScrapedProduct {
+  const price = mainPrice(ctx);
+  const currency = price?.currency ?? ctx.market.currency;
+  const priceMinor = inCurrency(price, currency);
+  const stockFacts = stock(ctx);
+  const seller = buyboxSeller(ctx);
+  const hasBuybox = seller.merchant !== null || ctx.page.byId('add-to-cart-button') !== undefined;
+  const buyboxMinor = inCurrency(buyboxPrice(ctx), currency) ?? (hasBuybox ? priceMinor : null);
+  const strikeMinor = inCurrency(listPrice(ctx), currency);
+  const delivery = deliveries(ctx);
+  const shipping = hasBuybox ? shippingMinor(ctx, delivery) : null;
+  const offers = offerSummary(ctx);
+  const { details, salesRankCell } = detailTables(ctx);
+  const { brand, storeUrl } = brandOf(ctx, details);
+  const summary = reviewSummary(ctx);
+  const title = titleOf(ctx);
+  const ladder = categoryLadder(ctx);
+  const variation = twister(ctx, asin);
+  const returns = ctx.page.byId('returnsInfoFeature_feature_div');
+  const buybox: BuyboxOffer[] = hasBuybox
+    ? [{
+        price: decimal(buyboxMinor, currency),
+        price_minor: buyboxMinor,
+        seller_name: seller.merchant?.name ?? null,
+        seller_id: seller.merchant?.seller_id ?? null,
+        stock: stockFacts.stock,
+        returns: returns ? ctx.page.$(returns).find('.offer-display-feature-text-message').first().text().trim() || null : null,
+        shipping_minor: shipping,
+      }]
+    : [];
+
+  return {
+    asin,
+    asin_in_url: options.asin ?? null,
+    parent_asin: variation.parentAsin,
+    url: options.url ?? `${ctx.origin}/dp/${asin}`,
+    domain: ctx.tld,
+    page: 1,
+    page_type: 'Product',
+    title,
+    product_name: title,
+    description: descriptionOf(ctx),
+    bullet_points: bulletPoints(ctx),
+    brand,
+    manufacturer: manufacturerOf(details),
+    store_url: storeUrl,
+    price: decimal(priceMinor, currency),
+    price_buybox: decimal(buyboxMinor, currency),
+    price_strikethrough: decimal(strikeMinor, currency),
+    currency,
+    pricing_count: offers.newCount ?? offers.otherCount,
+    stock: stockFacts.stock,
+    is_prime: isPrime(ctx),
+    max_quantity: maxQuantity(ctx),
+    delivery,
+    featured_merchant: seller.merchant,
+    buybox,
+    category: ladder.length > 0 ? [{ ladder }] : [],
+    rating: summary.rating,
+    reviews_count: summary.count,
+    rating_stars_distribution: summary.distribution,
+    reviews: reviews(ctx),
+    answered_questions_count: answeredQuestions(ctx),
+    variations: variation.variations,
+    images: imagesOf(ctx),
+    has_videos: hasVideos(ctx),
+    product_details: Object.fromEntries(details),
+    product_dimensions: dimensionsOf(details),
+    sales_rank: salesRanks(ctx, salesRankCell),
+    price_minor: priceMinor,
+    price_buybox_minor: buyboxMinor,
+    price_strikethrough_minor: strikeMinor,
+    shipping_minor: shipping,
+    coupon: couponOf(ctx),
+    in_stock: stockFacts.inStock,
+    is_amazon_seller: seller.isAmazonSeller,
+    new_offer_count: offers.newCount,
+    new_price_minor: inCurrency(offers.newPrice, currency),
+    used_offer_count: offers.usedCount,
+    used_price_minor: inCurrency(offers.usedPrice, currency),
+    monthly_sold: monthlySold(ctx),
+  };
+}
+
+/** Extracts from an already loaded page (the fetch pipeline loads each page once). */
+export function extractProductFromPage(page: Page, tld: MarketplaceTld, options: ExtractProductOptions = {}): ProductExtraction {
+  const verdict = classifyLoaded(page, { tld, expectedAsin: options.asin ?? null, status: options.status ?? null });
+  if (verdict.kind === 'error') return { ok: false, error: verdict.error };
+  if (verdict.kind === 'search') return { ok: false, error: scrapeError('extraction_failed', 'a search page, not a product page') };
+  const ctx = extractContext(page, tld);
+  if (!verdict.asin) return { ok: false, error: scrapeError('extraction_failed', 'the product page names no ASIN') };
+  const product = buildProduct(ctx, verdict.asin, options);
+  // A product page without title and price is a layout we cannot read, not a product.
+  if (product.title === null && product.price_minor === null) {
+    return { ok: false, error: scrapeError('extraction_failed', 'no title and no price found on the product page') };
+  }
+  return { ok: true, product };
+}
+
+export function extractProduct(html: string, tld: MarketplaceTld, options: ExtractProductOptions = {}): ProductExtraction {
+  return extractProductFromPage(loadPage(html), tld, options);
+}

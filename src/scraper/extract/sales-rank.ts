@@ -1,0 +1,61 @@
+// Best-sellers rank: one entry per line of the rank cell, main category first.
+//   "#1 in Kitchen (See Top 100 in Kitchen)"      "Nr. 31,579 in Computer & Zubehör (…)"
+//   "Nº 172 em Serras Elétricas"                    "1,234位ホーム＆キッチン (…)"
+//   "Ev ve Yaşam kategorisinde 123.456. sırada"     "278 in Large Appliances" (no "#")
+// Ranks are integers, so every separator inside the number is grouping.
+import type { Element } from 'domhandler';
+import { normalizeDigits } from '../locale/numbers.js';
+import { SALES_RANK_LABEL } from '../locale/phrases.js';
+import { linesOf, textOf } from '../html/text.js';
+import type { SalesRank } from '../types.js';
+import type { ExtractContext } from './context.js';
+import { absoluteUrl, findAll } from './dom.js';
+
+const ENTRY = /^(?:#|nr\.?|n[º°o]\.?|no\.|n\.)?\s*(\d[\d.,' ]*)\s*(?:位\s*|(?:in|em|en|dans|in der|nella categoria|w|i|di|på|في)\s+)(.+)$/i;
+const ENTRY_TR = /^(.+?)\s+kategorisinde\s+(\d[\d.,]*)\.?\s*sırada/i;
+
+interface BestSellerLink {
+  readonly text: string;
+  readonly url: string | null;
+  readonly nodeId: string | null;
+}
+
+function parseLine(line: string): { rank: number; category: string } | null {
+  // Drop "(See Top 100 in …)" and the row label that bullets put on the first line.
+  let text = normalizeDigits(line).replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const colon = text.indexOf(':');
+  if (colon >= 0 && SALES_RANK_LABEL.test(text.slice(0, colon))) text = text.slice(colon + 1).trim();
+  text = text.replace(/^[-–]\s*/, '');
+  const tr = ENTRY_TR.exec(text);
+  const match = tr ? [tr[0], tr[2], tr[1]] : ENTRY.exec(text);
+  if (!match) return null;
+  const rank = Number(match[1].replace(/[.,' ]/g, ''));
+  const category = match[2].replace(/\s*[|›>-]\s*$/, '').trim();
+  return Number.isSafeInteger(rank) && rank > 0 && category ? { rank, category } : null;
+}
+
+export function salesRanks(ctx: ExtractContext, cell: Element | undefined): SalesRank[] {
+  if (!cell) return [];
+  const links: BestSellerLink[] = findAll(ctx.page, cell, 'a[href*="/gp/bestsellers/"]').map((a) => {
+    const href = a.attribs.href;
+    return {
+      text: textOf(a),
+      url: absoluteUrl(href, ctx.origin),
+      nodeId: /\/gp\/bestsellers\/[^/]+\/(\d+)/.exec(href)?.[1] ?? null,
+    };
+  });
+  const out: SalesRank[] = [];
+  for (const line of linesOf(cell)) {
+    const entry = parseLine(line);
+    if (!entry) continue;
+    // Sub-categories are links; the main category links only to its top-100 list.
+    const link = links.find((l) => l.text === entry.category) ?? (out.length === 0 ? links.find((l) => l.text.includes(entry.category)) : undefined);
+    out.push({
+      rank: entry.rank,
+      category: entry.category,
+      category_id: link?.nodeId ?? null,
+      ladder: [{ name: entry.category, url: link?.url ?? null }],
+    });
+  }
+  return out;
+}
