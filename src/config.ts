@@ -31,6 +31,12 @@ export interface ScraperConfig {
   readonly perHostConcurrency: number;
   /** Requests started per second per Amazon host. */
   readonly perHostRatePerSecond: number;
+  /** Backoff before the 2nd attempt, doubling after (PRICEKEEP_RETRY_BASE_MS, default 1000). */
+  readonly retryBaseMs?: number;
+  /** Ceiling of one backoff wait (PRICEKEEP_RETRY_MAX_MS, default 30000). */
+  readonly retryMaxMs?: number;
+  /** Longest Retry-After waited out inside one scrape; longer ones go back to the scheduler (PRICEKEEP_MAX_RETRY_AFTER_MS, default 30000). */
+  readonly maxRetryAfterMs?: number;
 }
 
 export interface Config {
@@ -108,6 +114,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: integer(env, 'PRICEKEEP_MAX_ATTEMPTS', 4, 1, 20),
       perHostConcurrency: integer(env, 'PRICEKEEP_HOST_CONCURRENCY', 4, 1, 256),
       perHostRatePerSecond: positiveNumber(env, 'PRICEKEEP_HOST_RATE', 2),
+      retryBaseMs: integer(env, 'PRICEKEEP_RETRY_BASE_MS', 1000, 0, 600_000),
+      retryMaxMs: integer(env, 'PRICEKEEP_RETRY_MAX_MS', 30_000, 0, 3_600_000),
+      maxRetryAfterMs: integer(env, 'PRICEKEEP_MAX_RETRY_AFTER_MS', 30_000, 0, 3_600_000),
     },
   };
 }

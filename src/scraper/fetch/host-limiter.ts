@@ -1,0 +1,86 @@
+// Per-host politeness: at most `concurrency` requests in flight to one host, and request
+// starts spaced 1/rate seconds apart. Waiters queue in order; an aborted waiter leaves
+// the queue.
+import { sleep } from './backoff.js';
+
+interface HostState {
+  active: number;
+  readonly queue: Array<() => void>;
+  /** performance.now() before which no new request may start. */
+  nextStart: number;
+}
+
+export interface HostPermit {
+  /** Time spent waiting for the slot and the rate limit, in ms. */
+  readonly waitedMs: number;
+  release(): void;
+}
+
+export class HostLimiter {
+  private readonly hosts = new Map<string, HostState>();
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly ratePerSecond: number,
+  ) {}
+
+  private state(host: string): HostState {
+    let state = this.hosts.get(host);
+    if (!state) {
+      state = { active: 0, queue: [], nextStart: 0 };
+      this.hosts.set(host, state);
+    }
+    return state;
+  }
+
+  private async slot(state: HostState, signal?: AbortSignal): Promise<void> {
+    if (state.active < this.concurrency) {
+      state.active++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const i = state.queue.indexOf(grant);
+        if (i >= 0) state.queue.splice(i, 1);
+        reject(signal!.reason);
+      };
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      state.queue.push(grant); // release() hands its slot over: active stays counted
+    });
+  }
+
+  async acquire(host: string, signal?: AbortSignal): Promise<HostPermit> {
+    const started = performance.now();
+    const state = this.state(host);
+    await this.slot(state, signal);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const next = state.queue.shift();
+      if (next) next();
+      else state.active--;
+    };
+    try {
+      const interval = 1000 / this.ratePerSecond;
+      const now = performance.now();
+      const start = Math.max(now, state.nextStart);
+      state.nextStart = start + interval;
+      await sleep(start - now, signal);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return { waitedMs: Math.round(performance.now() - started), release };
+  }
+
+  /** Requests in flight and waiting, per host (for logs and tests). */
+  snapshot(): Record<string, { active: number; queued: number }> {
+    return Object.fromEntries([...this.hosts].map(([host, s]) => [host, { active: s.active, queued: s.queue.length }]));
+  }
+}
