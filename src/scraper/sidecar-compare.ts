@@ -3,12 +3,17 @@
 // Sidecar keys name Keepa-ish concepts; each maps to one output field here.
 import type { ProductExtraction, SearchExtraction } from './types.js';
 
-export type PageKind = 'product' | 'search' | 'captcha';
+/** `error` pages (our own fixtures) expect `{ "error": "<ASA code>" }`. */
+export type PageKind = 'product' | 'search' | 'captcha' | 'error';
 
 export interface Sidecar {
   readonly marketplace: string;
   readonly page_kind: PageKind;
   readonly expected: Record<string, unknown>;
+  /** Our own pages written in Amazon's markup (not saved from Amazon). */
+  readonly synthetic?: boolean;
+  /** The ASIN the page was requested for, when the page itself does not name it. */
+  readonly request_asin?: string;
   readonly notes?: string;
 }
 
@@ -31,6 +36,13 @@ const PRODUCT_FIELDS: Readonly<Record<string, (p: Extract<ProductExtraction, { o
   in_stock: (p) => p.in_stock,
   brand: (p) => p.brand,
   best_sellers_rank: (p) => p.sales_rank.map((r) => ({ rank: r.rank, category: r.category })),
+  coupon: (p) => (p.coupon === null ? null : p.coupon.type === 'percent' ? { type: 'percent', percent: p.coupon.percent } : { type: 'amount', minor: p.coupon.minor }),
+  monthly_sold: (p) => p.monthly_sold,
+  is_amazon_seller: (p) => p.is_amazon_seller,
+  shipping: (p) => p.shipping_minor,
+  new_offer_count: (p) => p.new_offer_count,
+  used_offer_count: (p) => p.used_offer_count,
+  used_price: (p) => p.used_price_minor,
 };
 
 function same(a: unknown, b: unknown): boolean {
@@ -59,8 +71,8 @@ export function checkSearch(result: SearchExtraction, expected: Record<string, u
   });
 }
 
-/** A robot-check page passes when it is refused as `blocked_by_amazon`. */
-export function checkCaptcha(result: ProductExtraction): FieldCheck[] {
-  const actual = result.ok ? 'product' : result.error.code;
-  return [{ field: 'classification', ok: actual === 'blocked_by_amazon', expected: 'blocked_by_amazon', actual }];
+/** A page that must be refused with an ASA code (robot check → `blocked_by_amazon`). */
+export function checkRefusal(result: ProductExtraction, code: string): FieldCheck[] {
+  const actual = result.ok ? `product ${result.product.asin}` : result.error.code;
+  return [{ field: 'classification', ok: actual === code, expected: code, actual }];
 }

@@ -1,7 +1,6 @@
 // Clippable coupons in the buy box ("Apply $5 coupon", "Aplicar cupão de 10€",
 // "Save 15% with coupon") and the "10K+ bought in past month" badge.
-import { parseCount } from '../locale/numbers.js';
-import { normalizeDigits } from '../locale/numbers.js';
+import { normalizeDigits, parseCount } from '../locale/numbers.js';
 import { parsePrice } from '../locale/price.js';
 import { textOf } from '../html/text.js';
 import type { Coupon } from '../types.js';
@@ -29,9 +28,14 @@ export function couponOf(ctx: ExtractContext): Coupon | null {
   return null;
 }
 
+// The count is the number marked as a lower bound ("10K+", "1000点以上", "mehr als 1.000");
+// "過去1か月で" puts another number (the month) first.
+const AT_LEAST = /(\d[\d.,' ]*\s*(?:k|m|mil)?)\s*(?:\+|点以上|件以上|以上)/i;
+
 /** "1K+ bought in past month" → 1000; null when the badge is absent. */
 export function monthlySold(ctx: ExtractContext): number | null {
   const badge = ctx.page.byId('social-proofing-faceout-title-tk_bought') ?? ctx.page.byId('socialProofingAsinFaceout_feature_div');
-  const text = textOf(badge);
-  return /\d/.test(text) ? parseCount(text) : null;
+  const text = normalizeDigits(textOf(badge));
+  if (!/\d/.test(text)) return null;
+  return parseCount(AT_LEAST.exec(text)?.[1] ?? text);
 }

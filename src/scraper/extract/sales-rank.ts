@@ -1,17 +1,17 @@
 // Best-sellers rank: one entry per line of the rank cell, main category first.
 //   "#1 in Kitchen (See Top 100 in Kitchen)"      "Nr. 31,579 in Computer & Zubehör (…)"
-//   "Nº 172 em Serras Elétricas"                    "1,234位ホーム＆キッチン (…)"
+//   "Nº 172 em Serras Elétricas"  "n.º 23 en Refrigeradores"  "1,234位ホーム＆キッチン (…)"
 //   "Ev ve Yaşam kategorisinde 123.456. sırada"     "278 in Large Appliances" (no "#")
 // Ranks are integers, so every separator inside the number is grouping.
 import type { Element } from 'domhandler';
-import { normalizeDigits } from '../locale/numbers.js';
+import { normalizeNumerals } from '../locale/numbers.js';
 import { SALES_RANK_LABEL } from '../locale/phrases.js';
 import { linesOf, textOf } from '../html/text.js';
 import type { SalesRank } from '../types.js';
 import type { ExtractContext } from './context.js';
 import { absoluteUrl, findAll } from './dom.js';
 
-const ENTRY = /^(?:#|nr\.?|n[º°o]\.?|no\.|n\.)?\s*(\d[\d.,' ]*)\s*(?:位\s*|(?:in|em|en|dans|in der|nella categoria|w|i|di|på|في)\s+)(.+)$/i;
+const ENTRY = /^(?:#|nr\.?|n\.?\s?[º°o]\.?|no\.|n\.)?\s*(\d[\d.,' ]*)\s*(?:位\s*|(?:in|em|en|dans|in der|nella categoria|w|i|di|på|في)\s+)(.+)$/i;
 const ENTRY_TR = /^(.+?)\s+kategorisinde\s+(\d[\d.,]*)\.?\s*sırada/i;
 
 interface BestSellerLink {
@@ -22,7 +22,7 @@ interface BestSellerLink {
 
 function parseLine(line: string): { rank: number; category: string } | null {
   // Drop "(See Top 100 in …)" and the row label that bullets put on the first line.
-  let text = normalizeDigits(line).replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  let text = normalizeNumerals(line).replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
   const colon = text.indexOf(':');
   if (colon >= 0 && SALES_RANK_LABEL.test(text.slice(0, colon))) text = text.slice(colon + 1).trim();
   text = text.replace(/^[-–]\s*/, '');

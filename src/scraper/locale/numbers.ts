@@ -5,19 +5,26 @@
 
 const ARABIC_INDIC_ZERO = 0x0660;
 const EXTENDED_ARABIC_INDIC_ZERO = 0x06f0;
+const FULLWIDTH_ZERO = 0xff10;
 
-/** NFKC (full-width digits and ￥, no-break spaces → space) plus Arabic-Indic digits and separators. */
-export function normalizeDigits(text: string): string {
-  let out = text.normalize('NFKC');
-  if (/[\u0660-\u066c\u06f0-\u06f9]/.test(out)) {
-    out = out.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => {
+/** Digits and spaces only: Arabic-Indic and full-width digits → ASCII, no-break spaces → space, bidi marks dropped. Other text is left as printed. */
+export function normalizeNumerals(text: string): string {
+  let out = text;
+  if (/[\u0660-\u066c\u06f0-\u06f9\uff10-\uff19]/.test(out)) {
+    out = out.replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (d) => {
       const code = d.charCodeAt(0);
-      return String(code >= EXTENDED_ARABIC_INDIC_ZERO ? code - EXTENDED_ARABIC_INDIC_ZERO : code - ARABIC_INDIC_ZERO);
+      const zero = code >= FULLWIDTH_ZERO ? FULLWIDTH_ZERO : code >= EXTENDED_ARABIC_INDIC_ZERO ? EXTENDED_ARABIC_INDIC_ZERO : ARABIC_INDIC_ZERO;
+      return String(code - zero);
     });
     out = out.replace(/\u066b/g, '.').replace(/\u066c/g, ',');
   }
   // Bidi marks wrap Arabic currency names and the "‏ : ‎" of detail bullets.
   return out.replace(/[\u2009\u202f\u00a0]/g, ' ').replace(/[\u200e\u200f\u061c]/g, '');
+}
+
+/** NFKC (full-width ￥, compatibility forms) plus `normalizeNumerals`: for text read only for its numbers. */
+export function normalizeDigits(text: string): string {
+  return normalizeNumerals(text.normalize('NFKC'));
 }
 
 export interface NumberToken {

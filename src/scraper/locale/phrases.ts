@@ -51,8 +51,8 @@ export const FREE_SHIPPING_TEXT =
 export const FREE_DELIVERY = /free|gratis|kostenlos|gratuit|gratuita|grátis|darmowa|bezpłatn|fri frakt|無料|ücretsiz|مجاني|مجانًا/i;
 
 /** "New (10) from", "Neu (6) ab", "Novo (3) a partir de"… */
-export const NEW_OFFERS = /(?:^|\b)(?:new|neu|neuf|nuevo|nuovo|novo|nieuw|nowy|ny|新品|yeni|جديد)\s*\((\d+)\)/i;
-export const USED_OFFERS = /(?:used|gebraucht|occasion|usado|usato|seminovo|tweedehands|używany|begagnad|中古品|ikinci el|مستعمل)\s*\((\d+)\)/i;
+export const NEW_OFFERS = /(?:^|\b)(?:new|neu|neufs?|nuevos?|nuovi|nuovo|novos?|nieuw|nowy|nowe|ny|nya|新品|yeni|جديد)\s*\((\d+)\)/i;
+export const USED_OFFERS = /(?:used|gebraucht|occasions?|usados?|usati|usato|seminovos?|tweedehands|używany|używane|begagnade?|中古品|ikinci el|مستعمل)\s*\((\d+)\)/i;
 
 /** "One person found this helpful" and its translations. */
 export const ONE_PERSON = /^(?:one|eine|une|una|uma|een|jedna|en|bir|1人|شخص واحد)\b/i;
