@@ -1,0 +1,189 @@
+// Every saved Amazon page in ../shared/fixtures/amazon, and every page we wrote in
+// fixtures/amazon, against its sidecar's hand-checked values; plus the fields a page does
+// not show, which must come back null instead of being invented.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { MarketplaceTld } from '../src/marketplaces.js';
+import { extractProduct, extractSearch, type ScrapedProduct } from '../src/scraper/index.js';
+import { checkProduct, checkRefusal, checkSearch, type Sidecar } from '../src/scraper/sidecar-compare.js';
+
+const SHARED = new URL('../../shared/fixtures/amazon/', import.meta.url);
+const OWN = new URL('../fixtures/amazon/', import.meta.url);
+
+interface Case {
+  readonly file: string;
+  readonly html: string;
+  readonly tld: MarketplaceTld;
+  readonly sidecar: Sidecar;
+}
+
+function cases(dir: URL): Case[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.html'))
+    .sort()
+    .map((file) => ({
+      file,
+      html: readFileSync(new URL(file, dir), 'utf8'),
+      tld: file.split('_')[0].replace(/-/g, '.') as MarketplaceTld,
+      sidecar: JSON.parse(readFileSync(new URL(file.replace(/\.html$/, '.json'), dir), 'utf8')) as Sidecar,
+    }));
+}
+
+const shared = cases(SHARED);
+const own = cases(OWN);
+const byFile = new Map([...shared, ...own].map((c) => [c.file, c]));
+
+function product(file: string, asin?: string): ScrapedProduct {
+  const c = byFile.get(file)!;
+  const result = extractProduct(c.html, c.tld, { asin: asin ?? (c.sidecar.expected.asin as string) });
+  if (!result.ok) throw new Error(`${file}: ${result.error.code} ${result.error.message}`);
+  return result.product;
+}
+
+describe.each([
+  ['saved Amazon pages', shared],
+  ['pages written in Amazon markup', own],
+])('%s match every expected sidecar value', (_label, list) => {
+  it('covers the fixture directory', () => {
+    expect(list.length).toBeGreaterThan(0);
+  });
+  it.each(list.map((c) => [c.file, c] as const))('%s', (_file, c) => {
+    const asin = c.sidecar.request_asin ?? (c.sidecar.expected.asin as string | undefined);
+    const checks =
+      c.sidecar.page_kind === 'search'
+        ? checkSearch(extractSearch(c.html, c.tld), c.sidecar.expected)
+        : c.sidecar.page_kind === 'captcha'
+          ? checkRefusal(extractProduct(c.html, c.tld, { asin }), 'blocked_by_amazon')
+          : c.sidecar.page_kind === 'error'
+            ? checkRefusal(extractProduct(c.html, c.tld, { asin }), String(c.sidecar.expected.error))
+            : checkProduct(extractProduct(c.html, c.tld, { asin }), c.sidecar.expected);
+    expect(checks.filter((check) => !check.ok)).toEqual([]);
+  });
+});
+
+describe('fields a page does not show', () => {
+  it('are null on a page without list price, coupon, monthly sales badge or used offers', () => {
+    const p = product('com_product_B0BRZXRBZL.html');
+    expect(p.price_strikethrough_minor).toBeNull();
+    expect(p.price_strikethrough).toBeNull();
+    expect(p.coupon).toBeNull();
+    expect(p.monthly_sold).toBeNull();
+    expect(p.used_price_minor).toBeNull();
+    expect(p.answered_questions_count).toBeNull();
+  });
+
+  it('leave rating null and count 0 when the page says there are no reviews', () => {
+    for (const file of ['com-br_product_B09YRKYRSM.html', 'de_product_B08WC37LYB.html']) {
+      const p = product(file);
+      expect(p.rating).toBeNull();
+      expect(p.reviews_count).toBe(0);
+      expect(p.rating_stars_distribution).toEqual([]);
+    }
+  });
+
+  it('give in_stock null, no seller and no shipping on an apparel parent that asks for a size', () => {
+    const p = product('de_product_B09GKR43GY.html');
+    expect(p.in_stock).toBeNull();
+    expect(p.featured_merchant).toBeNull();
+    expect(p.is_amazon_seller).toBeNull();
+    expect(p.shipping_minor).toBeNull();
+  });
+
+  it('give an empty rank list and no category ladder when the page shows none', () => {
+    const p = product('com-br_product_B09YRKYRSM.html');
+    expect(p.sales_rank).toEqual([]);
+    expect(p.category).toEqual([]);
+  });
+
+  it('leave price and buy box empty on an out-of-stock page without a buy box', () => {
+    const p = product('com-mx_product_B0MXTEST01.html');
+    expect(p.price_minor).toBeNull();
+    expect(p.price).toBeNull();
+    expect(p.buybox).toEqual([]);
+    expect(p.price_buybox_minor).toBeNull();
+    expect(p.in_stock).toBe(false);
+  });
+});
+
+describe('product extraction beyond the sidecars', () => {
+  it('reads the buy box seller, Amazon as seller and fulfilment', () => {
+    const amazon = product('com_product_B00N150YS4.html');
+    expect(amazon.featured_merchant).toEqual({ name: 'Amazon.com', seller_id: 'ATVPDKIKX0DER', is_amazon_fulfilled: true });
+    expect(amazon.is_amazon_seller).toBe(true);
+    const fba = product('com_product_B07G2L3JMM.html');
+    expect(fba.featured_merchant).toEqual({ name: 'Direct ChangM', seller_id: 'A3EL5JZNMT8SZ7', is_amazon_fulfilled: true });
+    expect(fba.is_amazon_seller).toBe(false);
+    const merchant = product('de_product_B07TXRHFYS.html');
+    expect(merchant.featured_merchant).toEqual({ name: 'Thorberg', seller_id: 'AFHPKJP6PSK4G', is_amazon_fulfilled: false });
+    const amazonBr = product('com-br_product_B076QFXQK5.html');
+    expect(amazonBr.is_amazon_seller).toBe(true);
+  });
+
+  it('reads shipping: 0 for free delivery, the amount when charged', () => {
+    expect(product('com_product_B00N150YS4.html').shipping_minor).toBe(0);
+    expect(product('es_product_B09PRB88ZK.html').shipping_minor).toBe(2273);
+  });
+
+  it('reads coupons as amount or percent', () => {
+    expect(product('es_product_B09PRB88ZK.html').coupon).toMatchObject({ type: 'amount', minor: 1000, currency: 'EUR' });
+    expect(product('co-jp_product_B0JPTEST01.html').coupon).toMatchObject({ type: 'percent', percent: 10 });
+  });
+
+  it('reads "1K+ bought in past month" as 1000 and offer counts from the offers link', () => {
+    expect(product('ae_product_B08CZDYNF7.html').monthly_sold).toBe(1000);
+    const p = product('com_product_B00N150YS4.html');
+    expect(p.new_offer_count).toBe(10);
+    expect(p.new_price_minor).toBe(1248);
+  });
+
+  it('gives sub-category browse node ids in the sales rank, main category first', () => {
+    expect(product('com_product_B00N150YS4.html').sales_rank.map((r) => [r.rank, r.category, r.category_id])).toEqual([
+      [280, 'Industrial & Scientific', null],
+      [3, 'Duct Tape', '256160011'],
+    ]);
+  });
+
+  it('keeps the ASA decimal price and the exact minor units in step', () => {
+    for (const c of shared.filter((c) => c.sidecar.page_kind === 'product')) {
+      const p = product(c.file);
+      expect(p.price === null ? null : Math.round(p.price * 100), c.file).toBe(p.price_minor);
+      expect(Number.isSafeInteger(p.price_minor), c.file).toBe(true);
+    }
+  });
+
+  it('reads variations, images, histogram and the selected child', () => {
+    const p = product('com_product_B00N150YS4.html');
+    expect(p.parent_asin).toBe('B097JJZ9SG');
+    expect(p.variations).toHaveLength(10);
+    expect(p.variations.find((v) => v.selected)).toEqual({ asin: 'B00N150YS4', dimensions: { color: 'Black', size: '2 Pack' }, selected: true });
+    expect(p.images.length).toBeGreaterThan(3);
+    expect(p.images.every((u) => u.startsWith('https://'))).toBe(true);
+    expect(p.rating_stars_distribution).toEqual([
+      { rating: 5, percentage: 85 }, { rating: 4, percentage: 10 }, { rating: 3, percentage: 3 }, { rating: 2, percentage: 1 }, { rating: 1, percentage: 1 },
+    ]);
+    expect(p.reviews.length).toBeGreaterThan(5);
+    expect(p.reviews[0]).toMatchObject({ id: 'R2PCJK19PII6SY', rating: 3, is_verified: true, helpful_count: 22 });
+  });
+});
+
+describe('search extraction', () => {
+  it('separates sponsored cards from organic positions', () => {
+    const c = byFile.get('com_search_portable-charger.html')!;
+    const result = extractSearch(c.html, c.tld);
+    if (!result.ok) throw new Error(result.error.message);
+    const products = result.search.products;
+    expect(products).toHaveLength(22);
+    expect(products.filter((p) => p.is_sponsored).map((p) => p.asin)).toEqual(['B0FQVG4RWW', 'B0DR8G428S', 'B0FQJH2XSY', 'B0CH7ZNF2W', 'B0D6RGPJZL', 'B0FCKLSC8Y']);
+    expect(products.filter((p) => !p.is_sponsored).map((p) => p.organic_position)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(products[2]).toMatchObject({ asin: 'B0CB1FW5FC', price_minor: 2159, price_strikethrough_minor: 2399, reviews_count: 84753, rating: 4.4, is_amazons_choice: true, monthly_sold: 10000 });
+  });
+
+  it('refuses a product page as a search page and a search page as a product page', () => {
+    const search = byFile.get('in_search_power-bank.html')!;
+    const asProduct = extractProduct(search.html, 'in');
+    expect(asProduct.ok ? 'ok' : asProduct.error.code).toBe('extraction_failed');
+    const page = byFile.get('de_product_B092LGG221.html')!;
+    const asSearch = extractSearch(page.html, 'de');
+    expect(asSearch.ok ? 'ok' : asSearch.error.code).toBe('extraction_failed');
+  });
+});
