@@ -18,29 +18,31 @@ export interface Marketplace {
   readonly language: string;
   /** Decimal separator in displayed prices; the other of `.`/`,` (or a space) groups thousands. */
   readonly decimalSeparator: '.' | ',';
+  /** Thousands separator in the default language ("1.299,00 €", "1 299,00 zł", "1,299.00"). */
+  readonly groupSeparator: '.' | ',' | ' ';
 }
 
 const table: readonly Marketplace[] = [
-  { tld: 'com', host: 'www.amazon.com', currency: 'USD', minorDigits: 2, language: 'en_US', decimalSeparator: '.' },
-  { tld: 'co.uk', host: 'www.amazon.co.uk', currency: 'GBP', minorDigits: 2, language: 'en_GB', decimalSeparator: '.' },
-  { tld: 'de', host: 'www.amazon.de', currency: 'EUR', minorDigits: 2, language: 'de_DE', decimalSeparator: ',' },
-  { tld: 'fr', host: 'www.amazon.fr', currency: 'EUR', minorDigits: 2, language: 'fr_FR', decimalSeparator: ',' },
-  { tld: 'it', host: 'www.amazon.it', currency: 'EUR', minorDigits: 2, language: 'it_IT', decimalSeparator: ',' },
-  { tld: 'es', host: 'www.amazon.es', currency: 'EUR', minorDigits: 2, language: 'es_ES', decimalSeparator: ',' },
-  { tld: 'nl', host: 'www.amazon.nl', currency: 'EUR', minorDigits: 2, language: 'nl_NL', decimalSeparator: ',' },
-  { tld: 'pl', host: 'www.amazon.pl', currency: 'PLN', minorDigits: 2, language: 'pl_PL', decimalSeparator: ',' },
-  { tld: 'se', host: 'www.amazon.se', currency: 'SEK', minorDigits: 2, language: 'sv_SE', decimalSeparator: ',' },
-  { tld: 'ca', host: 'www.amazon.ca', currency: 'CAD', minorDigits: 2, language: 'en_CA', decimalSeparator: '.' },
-  { tld: 'com.mx', host: 'www.amazon.com.mx', currency: 'MXN', minorDigits: 2, language: 'es_MX', decimalSeparator: '.' },
-  { tld: 'com.br', host: 'www.amazon.com.br', currency: 'BRL', minorDigits: 2, language: 'pt_BR', decimalSeparator: ',' },
-  { tld: 'com.au', host: 'www.amazon.com.au', currency: 'AUD', minorDigits: 2, language: 'en_AU', decimalSeparator: '.' },
-  { tld: 'co.jp', host: 'www.amazon.co.jp', currency: 'JPY', minorDigits: 0, language: 'ja_JP', decimalSeparator: '.' },
-  { tld: 'sg', host: 'www.amazon.sg', currency: 'SGD', minorDigits: 2, language: 'en_SG', decimalSeparator: '.' },
-  { tld: 'in', host: 'www.amazon.in', currency: 'INR', minorDigits: 2, language: 'en_IN', decimalSeparator: '.' },
-  { tld: 'com.tr', host: 'www.amazon.com.tr', currency: 'TRY', minorDigits: 2, language: 'tr_TR', decimalSeparator: ',' },
-  { tld: 'ae', host: 'www.amazon.ae', currency: 'AED', minorDigits: 2, language: 'en_AE', decimalSeparator: '.' },
-  { tld: 'sa', host: 'www.amazon.sa', currency: 'SAR', minorDigits: 2, language: 'ar_SA', decimalSeparator: '.' },
-  { tld: 'eg', host: 'www.amazon.eg', currency: 'EGP', minorDigits: 2, language: 'ar_EG', decimalSeparator: '.' },
+  { tld: 'com', host: 'www.amazon.com', currency: 'USD', minorDigits: 2, language: 'en_US', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'co.uk', host: 'www.amazon.co.uk', currency: 'GBP', minorDigits: 2, language: 'en_GB', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'de', host: 'www.amazon.de', currency: 'EUR', minorDigits: 2, language: 'de_DE', decimalSeparator: ',', groupSeparator: '.' },
+  { tld: 'fr', host: 'www.amazon.fr', currency: 'EUR', minorDigits: 2, language: 'fr_FR', decimalSeparator: ',', groupSeparator: ' ' },
+  { tld: 'it', host: 'www.amazon.it', currency: 'EUR', minorDigits: 2, language: 'it_IT', decimalSeparator: ',', groupSeparator: '.' },
+  { tld: 'es', host: 'www.amazon.es', currency: 'EUR', minorDigits: 2, language: 'es_ES', decimalSeparator: ',', groupSeparator: '.' },
+  { tld: 'nl', host: 'www.amazon.nl', currency: 'EUR', minorDigits: 2, language: 'nl_NL', decimalSeparator: ',', groupSeparator: '.' },
+  { tld: 'pl', host: 'www.amazon.pl', currency: 'PLN', minorDigits: 2, language: 'pl_PL', decimalSeparator: ',', groupSeparator: ' ' },
+  { tld: 'se', host: 'www.amazon.se', currency: 'SEK', minorDigits: 2, language: 'sv_SE', decimalSeparator: ',', groupSeparator: ' ' },
+  { tld: 'ca', host: 'www.amazon.ca', currency: 'CAD', minorDigits: 2, language: 'en_CA', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'com.mx', host: 'www.amazon.com.mx', currency: 'MXN', minorDigits: 2, language: 'es_MX', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'com.br', host: 'www.amazon.com.br', currency: 'BRL', minorDigits: 2, language: 'pt_BR', decimalSeparator: ',', groupSeparator: '.' },
+  { tld: 'com.au', host: 'www.amazon.com.au', currency: 'AUD', minorDigits: 2, language: 'en_AU', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'co.jp', host: 'www.amazon.co.jp', currency: 'JPY', minorDigits: 0, language: 'ja_JP', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'sg', host: 'www.amazon.sg', currency: 'SGD', minorDigits: 2, language: 'en_SG', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'in', host: 'www.amazon.in', currency: 'INR', minorDigits: 2, language: 'en_IN', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'com.tr', host: 'www.amazon.com.tr', currency: 'TRY', minorDigits: 2, language: 'tr_TR', decimalSeparator: ',', groupSeparator: '.' },
+  { tld: 'ae', host: 'www.amazon.ae', currency: 'AED', minorDigits: 2, language: 'en_AE', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'sa', host: 'www.amazon.sa', currency: 'SAR', minorDigits: 2, language: 'ar_SA', decimalSeparator: '.', groupSeparator: ',' },
+  { tld: 'eg', host: 'www.amazon.eg', currency: 'EGP', minorDigits: 2, language: 'ar_EG', decimalSeparator: '.', groupSeparator: ',' },
 ];
 
 export const MARKETPLACES: ReadonlyMap<MarketplaceTld, Marketplace> = new Map(table.map((m) => [m.tld, m]));

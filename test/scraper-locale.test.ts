@@ -65,13 +65,13 @@ describe('parsePrice', () => {
     expect(floatWrong).toBeGreaterThan(1000);
   });
 
-  it('parses each marketplace in its own currency and digits', () => {
+  it("parses each marketplace's own number format in its currency and digits", () => {
     for (const tld of MARKETPLACE_TLDS) {
       const market = MARKETPLACES.get(tld)!;
-      const sep = market.decimalSeparator;
-      const text = market.minorDigits === 0 ? '1,299' : sep === ',' ? '1.299,50' : '1,299.50';
+      const amount = `1${market.groupSeparator}299${market.minorDigits === 0 ? '' : `${market.decimalSeparator}50`}`;
       const expected = market.minorDigits === 0 ? 1299 : 129950;
-      expect(parsePrice(text, tld as MarketplaceTld), tld).toEqual({ minor: expected, currency: market.currency });
+      expect(parsePrice(`${amount} ${market.currency}`, tld as MarketplaceTld), tld).toEqual({ minor: expected, currency: market.currency });
+      expect(parsePrice(amount, tld as MarketplaceTld), `${tld} without a currency marker`).toEqual({ minor: expected, currency: market.currency });
     }
   });
 });

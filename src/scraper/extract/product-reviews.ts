@@ -1,13 +1,13 @@
 // Rating, rating count, star histogram, the reviews shown on the page and the answered
 // questions count.
-import type { Element } from 'domhandler';
+import type { AnyNode, Element } from 'domhandler';
 import { parseCount } from '../locale/numbers.js';
 import { NO_REVIEWS, ONE_PERSON } from '../locale/phrases.js';
 import { parseRating } from '../locale/rating.js';
 import { textOf, textOrNull } from '../html/text.js';
 import type { Review } from '../types.js';
 import type { ExtractContext } from './context.js';
-import { closest, findAll, findFirst } from './dom.js';
+import { closest, findAll, findFirst, hasClass } from './dom.js';
 
 export interface ReviewSummary {
   readonly rating: number | null;
@@ -58,22 +58,43 @@ function helpfulCount(text: string): number | null {
   return parseCount(text);
 }
 
-function reviewOf(ctx: ExtractContext, el: Element): Review {
-  const { page } = ctx;
-  const titleEl = findFirst(page, el, '[data-hook="review-title"]');
-  const starText = textOf(findFirst(page, el, '[data-hook="review-star-rating"] .a-icon-alt, [data-hook="cmps-review-star-rating"] .a-icon-alt'));
-  const titleStars = textOf(findFirst(page, titleEl, '.a-icon-alt'));
+/** One walk over a review card: its first element per data-hook, and the author name. */
+function reviewParts(card: Element): { hooks: Map<string, Element>; author: Element | undefined } {
+  const hooks = new Map<string, Element>();
+  let author: Element | undefined;
+  const stack: AnyNode[] = [...card.children];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type !== 'tag') continue;
+    const el = node as Element;
+    const hook = el.attribs['data-hook'];
+    if (hook !== undefined && !hooks.has(hook)) hooks.set(hook, el);
+    if (author === undefined && hasClass(el, 'a-profile-name')) author = el;
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return { hooks, author };
+}
+
+function iconAlt(ctx: ExtractContext, el: Element | undefined): string {
+  return textOf(findFirst(ctx.page, el, '.a-icon-alt'));
+}
+
+function reviewOf(ctx: ExtractContext, card: Element): Review {
+  const { hooks, author } = reviewParts(card);
+  const titleEl = hooks.get('review-title');
+  const starText = iconAlt(ctx, hooks.get('review-star-rating') ?? hooks.get('cmps-review-star-rating'));
+  const titleStars = iconAlt(ctx, titleEl);
   let title = textOf(titleEl);
   if (titleStars && title.startsWith(titleStars)) title = title.slice(titleStars.length).trim();
   return {
-    id: el.attribs.id ?? null,
-    author: textOrNull(findFirst(page, el, '.a-profile-name')),
+    id: card.attribs.id ?? null,
+    author: textOrNull(author),
     title: title || null,
-    content: textOrNull(findFirst(page, el, '[data-hook="review-body"] span, [data-hook="review-body"]')),
+    content: textOrNull(hooks.get('review-body')),
     rating: parseRating(starText || titleStars),
-    timestamp: textOrNull(findFirst(page, el, '[data-hook="review-date"]')),
-    is_verified: findFirst(page, el, '[data-hook="avp-badge"], [data-hook="avp-badge-linkless"]') !== undefined,
-    helpful_count: helpfulCount(textOf(findFirst(page, el, '[data-hook="helpful-vote-statement"]'))),
+    timestamp: textOrNull(hooks.get('review-date')),
+    is_verified: hooks.has('avp-badge') || hooks.has('avp-badge-linkless'),
+    helpful_count: helpfulCount(textOf(hooks.get('helpful-vote-statement'))),
   };
 }
 

@@ -1,7 +1,7 @@
 // Locale-tolerant number reading for Amazon pages. Amazon formats numbers by UI language,
 // which is not always the marketplace's (amazon.de in English prints "€379.00", Portuguese
-// amazon.es "3.9 de 5"), so separators are inferred from the digits themselves; the
-// marketplace only breaks real ties. Everything stays in strings and integers.
+// amazon.es "3.9 de 5"), so separators are inferred from the digits themselves rather than
+// from the marketplace table. Everything stays in strings and integers.
 
 const ARABIC_INDIC_ZERO = 0x0660;
 const EXTENDED_ARABIC_INDIC_ZERO = 0x06f0;
@@ -56,10 +56,9 @@ function firstNumberOf(run: string): string {
 /**
  * Reads one printed number. `fractionDigits` is how many decimals the value may have
  * (2 for most currencies, 0 for yen, Infinity for ratings): a lone separator followed by
- * exactly three digits groups thousands unless three decimals are possible;
- * `preferDecimal` breaks that tie ("," on a comma-decimal marketplace).
+ * exactly three digits groups thousands unless the value may have three or more decimals.
  */
-export function readNumber(raw: string, fractionDigits: number, preferDecimal?: '.' | ','): { whole: string; fraction: string } | null {
+export function readNumber(raw: string, fractionDigits: number): { whole: string; fraction: string } | null {
   const seps = raw.replace(/\d/g, '');
   if (seps.length === 0) return { whole: raw, fraction: '' };
   const last = seps[seps.length - 1];
@@ -72,7 +71,7 @@ export function readNumber(raw: string, fractionDigits: number, preferDecimal?: 
   else if (!sameKind) decimal = true;
   else if (seps.length > 1) decimal = false;
   else if (tail.length !== 3) decimal = true;
-  else decimal = fractionDigits >= 3 && preferDecimal === last;
+  else decimal = fractionDigits >= 3;
   const groups = (decimal ? head : raw).split(/[.,' ’]/);
   // Grouped digits come in threes (Indian lakh grouping uses twos before the last three).
   for (let i = 1; i < groups.length; i++) {
@@ -84,11 +83,11 @@ export function readNumber(raw: string, fractionDigits: number, preferDecimal?: 
 }
 
 /** Every number printed in `text` (after `normalizeDigits`), with its position. */
-export function numberTokens(text: string, fractionDigits: number, preferDecimal?: '.' | ','): NumberToken[] {
+export function numberTokens(text: string, fractionDigits: number): NumberToken[] {
   const out: NumberToken[] = [];
   for (const match of text.matchAll(TOKEN)) {
     const raw = firstNumberOf(match[0]);
-    const parsed = readNumber(raw, fractionDigits, preferDecimal);
+    const parsed = readNumber(raw, fractionDigits);
     if (parsed) out.push({ raw, index: match.index!, ...parsed });
   }
   return out;
