@@ -3,6 +3,7 @@
 // itself a pricekeep instance, its extra fields (price_minor, in_stock, coupon…) pass through.
 import { MARKETPLACES, type MarketplaceTld } from '../../marketplaces.js';
 import { isScrapeErrorCode, scrapeError, type ScrapeError, type ScrapeErrorCode } from '../errors.js';
+import { isAmazonSeller } from '../extract/amazon-seller.js';
 import { FREE_DELIVERY, IN_STOCK, OUT_OF_STOCK } from '../locale/phrases.js';
 import { decimalToMinor } from '../locale/price.js';
 import type { Coupon, Merchant, SalesRank, ScrapedProduct, SearchProduct, SearchResult } from '../types.js';
@@ -15,8 +16,6 @@ const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSa
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
-
-const AMAZON_NAME = /^amazon(?:\.[a-z]{2,3}){0,2}(?: (?:us|eu|uk))?\.?$/i;
 
 function minorOf(data: Json, minorKey: string, decimalKey: string, currency: string): number | null {
   return int(data[minorKey]) ?? decimalToMinor(num(data[decimalKey]), currency);
@@ -132,7 +131,7 @@ export function productFromAsa(data: Json, requestedAsin: string, tld: Marketpla
     shipping_minor: int(data.shipping_minor) ?? (delivery.length > 0 ? delivery[0].price_minor : null),
     coupon: couponOf(data.coupon),
     in_stock: inStockOf(data),
-    is_amazon_seller: bool(data.is_amazon_seller) ?? (merchant?.name ? AMAZON_NAME.test(merchant.name) : null),
+    is_amazon_seller: bool(data.is_amazon_seller) ?? (merchant ? isAmazonSeller(merchant.name, merchant.seller_id) : null),
     new_offer_count: int(data.new_offer_count),
     new_price_minor: int(data.new_price_minor),
     used_offer_count: int(data.used_offer_count),

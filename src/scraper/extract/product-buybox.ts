@@ -6,15 +6,8 @@ import { FREE_DELIVERY, FREE_SHIPPING_TEXT, IN_STOCK, OUT_OF_STOCK } from '../lo
 import { textOf, textOrNull } from '../html/text.js';
 import type { Delivery, Merchant } from '../types.js';
 import type { ExtractContext } from './context.js';
+import { AMAZON_NAME, isAmazonSeller } from './amazon-seller.js';
 import { findAll, findFirst, firstById } from './dom.js';
-
-// Amazon's own retail seller ids where we are sure of them (US, UK, DE, FR, IT, ES, CA, JP, BR).
-const AMAZON_SELLER_IDS = new Set([
-  'ATVPDKIKX0DER', 'A3P5ROKL5A1OLE', 'A3JWKAKR8XB7XF', 'A1X6FK5RDHNB96', 'A11IL2PNWYJU7H',
-  'A1AT7YVPFBWXBL', 'A3DWYIK6Y9EEQB', 'AN1VRQENFRJN5', 'A1ZZFT5FULY4LN',
-]);
-/** "Amazon.com", "Amazon.com.br", "Amazon US", "Amazon.de" as a seller or shipper name. */
-const AMAZON_NAME = /^amazon(?:\.[a-z]{2,3}){0,2}(?: (?:us|eu|uk|export sales llc|retail|services(?: llc)?))?\.?$/i;
 
 const SOLD_BY = /sold by|vendido por|verkauf|verkäufer|vendu par|venduto da|verkocht door|sprzedawca|säljs av|販売元|satıcı|البائع|يباع من/i;
 const SHIPS_FROM = /ships from|fulfilled by|dispatched from|enviado|versand|expédié|spedito|verzonden|wysyłka|skickas|出荷元|gönderici|الشحن|يشحن/i;
@@ -63,14 +56,13 @@ export function buyboxSeller(ctx: ExtractContext): BuyboxSeller {
   const shipper = odfMessage('fulfillerInfoFeature_feature_div') ?? rowValue(rows, SHIPS_FROM);
 
   let fulfilled: boolean | null = null;
-  if (shipper) fulfilled = AMAZON_NAME.test(shipper) || /^amazon$/i.test(shipper);
+  if (shipper) fulfilled = AMAZON_NAME.test(shipper);
   else if (FULFILLED_BY_AMAZON.test(merchantText)) fulfilled = true;
   else if (link?.attribs.href?.includes('isAmazonFulfilled=1')) fulfilled = true;
   else if (merchantText) fulfilled = false;
 
   if (name === null && sellerId === null) return { merchant: null, isAmazonSeller: null };
-  const isAmazonSeller = (sellerId !== null && AMAZON_SELLER_IDS.has(sellerId)) || (name !== null && AMAZON_NAME.test(name));
-  return { merchant: { name, seller_id: sellerId, is_amazon_fulfilled: fulfilled }, isAmazonSeller };
+  return { merchant: { name, seller_id: sellerId, is_amazon_fulfilled: fulfilled }, isAmazonSeller: isAmazonSeller(name, sellerId) };
 }
 
 export interface StockFacts {

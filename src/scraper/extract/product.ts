@@ -7,7 +7,9 @@ import { scrapeError } from '../errors.js';
 import { loadPage, type Page } from '../html/page.js';
 import { minorToDecimal, type ParsedPrice } from '../locale/price.js';
 import type { BuyboxOffer, ProductExtraction, ScrapedProduct } from '../types.js';
+import { textOrNull } from '../html/text.js';
 import { extractContext, type ExtractContext } from './context.js';
+import { findFirst } from './dom.js';
 import { buyboxSeller, deliveries, isPrime, maxQuantity, shippingMinor, stock } from './product-buybox.js';
 import { bulletPoints, categoryLadder, descriptionOf, hasVideos, imagesOf, titleOf, twister } from './product-content.js';
 import { brandOf, detailTables, dimensionsOf, manufacturerOf } from './product-details.js';
@@ -52,7 +54,7 @@ function buildProduct(ctx: ExtractContext, asin: string, options: ExtractProduct
   const title = titleOf(ctx);
   const ladder = categoryLadder(ctx);
   const variation = twister(ctx, asin);
-  const returns = ctx.page.byId('returnsInfoFeature_feature_div');
+  const returns = textOrNull(findFirst(ctx.page, ctx.page.byId('returnsInfoFeature_feature_div'), '.offer-display-feature-text-message'));
   const buybox: BuyboxOffer[] = hasBuybox
     ? [{
         price: decimal(buyboxMinor, currency),
@@ -60,7 +62,7 @@ function buildProduct(ctx: ExtractContext, asin: string, options: ExtractProduct
         seller_name: seller.merchant?.name ?? null,
         seller_id: seller.merchant?.seller_id ?? null,
         stock: stockFacts.stock,
-        returns: returns ? ctx.page.$(returns).find('.offer-display-feature-text-message').first().text().trim() || null : null,
+        returns,
         shipping_minor: shipping,
       }]
     : [];
