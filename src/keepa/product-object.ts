@@ -17,7 +17,11 @@ import {
 } from './history-series.js';
 import { domainForId, type DomainId } from './domains.js';
 
-export type KeepaProduct = Record<string, unknown> & { asin: string; domainId: DomainId };
+export type KeepaProduct = Record<string, unknown> & {
+  asin: string;
+  domainId: DomainId;
+  csv: Array<number[] | null>;
+};
 
 export interface StoredProductParts {
   readonly domainId: DomainId;
@@ -105,7 +109,7 @@ export function splitKeepaProduct(product: unknown): StoredProductParts {
 
 /** Rebuilds a Keepa product object from stored parts (csv slots with no data are null). */
 export function assembleKeepaProduct(parts: StoredProductParts): KeepaProduct {
-  const product: KeepaProduct = { ...parts.meta, asin: parts.asin, domainId: parts.domainId };
+  const product: KeepaProduct = { ...parts.meta, asin: parts.asin, domainId: parts.domainId, csv: [] };
 
   let csvLength = CSV_TYPE_COUNT;
   for (const name of parts.numeric.keys()) {

@@ -1,6 +1,6 @@
 // Opens the database: the embedded TimescaleDB when no DATABASE_URL is set, otherwise the
 // server it names. Callers get a kysely instance plus what engine they are talking to.
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { StoreConfig } from '../config.js';
 import type { Database } from './db-types.js';
@@ -67,7 +67,11 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     // PRICEKEEP_LOG_SQL=1 prints every statement to stderr (debugging aid).
-    log: process.env.PRICEKEEP_LOG_SQL === '1' ? (e) => process.stderr.write(`sql ${e.query.sql.replace(/\s+/g, ' ').slice(0, 160)}\n`) : undefined,
+    ...(process.env.PRICEKEEP_LOG_SQL === '1' && {
+      log: (event: LogEvent) => {
+        process.stderr.write(`sql ${event.query.sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+      },
+    }),
   });
   let closed = false;
   return {

@@ -22,7 +22,7 @@ export interface WireServer {
 
 /** Splits a byte stream into complete protocol messages. */
 class MessageFramer {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private startupDone = false;
 
   /** Appends bytes; returns the complete messages now available (possibly none). */
