@@ -1,0 +1,86 @@
+// computeStats: Keepa's Statistics Object (product.stats) from stored csv series, as
+// keepa-semantics.md "Stats" defines it. Pure; O(points) per window; one pair of typed
+// arrays per series and no per-point objects.
+import { CSV } from './csv-type.js';
+import { buyBoxFields, buyBoxStats, savingPercentage } from './stats-buy-box.js';
+import { lightningDealInfo, salesRankDrops, totalOfferCount } from './stats-events.js';
+import { perTypeStats, viewAll } from './stats-per-type.js';
+import type { KeepaStats, StatsInput } from './stats-types.js';
+import { outOfStockCount } from './stats-window.js';
+import { MINUTES_PER_DAY } from './time.js';
+
+export { truncateCsvAt } from './series.js';
+export { parseStatsParam, StatsParamError, type StatsInterval } from './stats-interval.js';
+export type { BuyBoxSellerStats, BuyBoxSnapshot, KeepaStats, StatsInput } from './stats-types.js';
+
+const OFFER_COUNT_TYPES = [CSV.COUNT_NEW, CSV.COUNT_USED, CSV.COUNT_REFURBISHED, CSV.COUNT_COLLECTIBLE];
+const AMAZON_SELLER_ID = 'ATVPDKIKX0DER';
+
+export function computeStats(input: StatsInput): KeepaStats {
+  const { csv, now } = input;
+  const views = viewAll(csv, now);
+  const perType = perTypeStats(views, input);
+  const daysAgo = (days: number) => now - days * MINUTES_PER_DAY;
+
+  // Keepa counts rank drops when it refreshes the product, not at request time.
+  const rankAsOf = Math.min(input.lastUpdate ?? now, now);
+  const rank = views[CSV.SALES];
+  const drops = (days: number) => salesRankDrops(rank, rankAsOf - days * MINUTES_PER_DAY, rankAsOf);
+
+  const amazon = views[CSV.AMAZON];
+  const amazonOutOfStock = (days: number) => (csv[CSV.AMAZON] ? outOfStockCount(amazon, daysAgo(days), now) : null);
+
+  const extraInfo = views[CSV.EXTRA_INFO_UPDATES];
+  const lastOffersUpdate = input.lastUpdate ?? (extraInfo.length > 0 ? extraInfo.times[extraInfo.length - 1] : -1);
+  const tradeIn = csv[CSV.TRADE_IN] ? perType.current[CSV.TRADE_IN] : -2;
+
+  const stats: KeepaStats = {
+    ...perType,
+    outOfStockCountAmazon30: amazonOutOfStock(30),
+    outOfStockCountAmazon90: amazonOutOfStock(90),
+    salesRankDrops30: drops(30),
+    salesRankDrops90: drops(90),
+    salesRankDrops180: drops(180),
+    salesRankDrops365: drops(365),
+    // Keepa answered -2 in both real responses although monthlySoldHistory was present.
+    deltaPercent90_monthlySold: -2,
+    lightningDealInfo: lightningDealInfo(csv[CSV.LIGHTNING_DEAL], now),
+    lastOffersUpdate,
+    totalOfferCount: totalOfferCount(views, now, OFFER_COUNT_TYPES),
+    // The next five need the offer listing (Keepa's `offers` parameter), which we do not read.
+    retrievedOfferCount: -2,
+    offerCountFBA: -2,
+    offerCountFBM: -2,
+    sellerIdsLowestFBA: null,
+    sellerIdsLowestFBM: null,
+    tradeInPrice: tradeIn,
+    ...buyBoxFields(input.buyBox),
+  };
+  const snapshot = input.buyBox;
+  if (snapshot) {
+    stats.buyBoxSavingBasis = snapshot.savingBasis ?? null;
+    stats.buyBoxSavingBasisType = snapshot.savingBasisType ?? null;
+    stats.buyBoxSavingPercentage = savingPercentage(snapshot.price, snapshot.savingBasis);
+    stats.buyBoxShippingTime = snapshot.shippingTime ? [snapshot.shippingTime[0], snapshot.shippingTime[1]] : null;
+    const history = input.buyBoxSellerIdHistory;
+    const fba = input.fbaSellerIds;
+    stats.buyBoxStats = history
+      ? buyBoxStats(
+          {
+            history,
+            price: views[CSV.BUY_BOX_SHIPPING],
+            newCount: views[CSV.COUNT_NEW],
+            usedCount: views[CSV.COUNT_USED],
+            // Known FBA sellers if the caller has them, else what the latest buy box says of
+            // its own seller; Amazon's own offers are fulfilled by Amazon.
+            isFBA: (sellerId) =>
+              fba?.has(sellerId) ??
+              (sellerId === snapshot.sellerId && snapshot.isFBA != null ? snapshot.isFBA : sellerId === AMAZON_SELLER_ID),
+          },
+          Math.min(input.interval.start, now),
+          Math.min(input.interval.end, now),
+        )
+      : null;
+  }
+  return stats;
+}
