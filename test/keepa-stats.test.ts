@@ -6,7 +6,10 @@ import { computeStats, parseStatsParam, StatsParamError, truncateCsvAt, type Sta
 import { extremes, outOfStockCount, outOfStockPercentage, weightedMean } from '../src/keepa/stats-window.js';
 import { KEEPA_FULL, KEEPA_LATER, keepaFixture } from './helpers/fixtures.js';
 
-const responses = { [KEEPA_FULL]: keepaFixture(KEEPA_FULL), [KEEPA_LATER]: keepaFixture(KEEPA_LATER) };
+const responses: Record<string, ReturnType<typeof keepaFixture>> = {
+  [KEEPA_FULL]: keepaFixture(KEEPA_FULL),
+  [KEEPA_LATER]: keepaFixture(KEEPA_LATER),
+};
 const [FULL_CASE, LATER_CASE] = STATS_GOLDEN_CASES;
 const DAY = 1440;
 
@@ -198,6 +201,20 @@ describe('computeStats on a series that continues past now', () => {
     expect(stats.current).toHaveLength(36);
     expect(stats.outOfStockCountAmazon30).toBeNull();
     expect(stats.totalOfferCount).toBe(-2);
+  });
+
+  it('ignores a product refresh later than now (as-of replay) for rank drops and lastOffersUpdate', () => {
+    const csv: Array<number[] | null> = [];
+    csv[3] = [100, 50, 200, 40, 300, 30];
+    csv[15] = [150, 4, 250, 5];
+    const base = { csv, now: 260, interval: { start: 0, end: 260 }, trackingSince: 100 };
+    const replay = computeStats({ ...base, lastUpdate: 900 });
+    expect(replay.lastOffersUpdate).toBe(250);
+    expect(replay.salesRankDrops30).toBe(1);
+    const live = computeStats({ ...base, lastUpdate: 210 });
+    expect(live.lastOffersUpdate).toBe(210);
+    expect(live.salesRankDrops30).toBe(1);
+    expect(computeStats({ ...base, now: 400, lastUpdate: 350 }).salesRankDrops30).toBe(2);
   });
 });
 

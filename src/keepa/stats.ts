@@ -22,8 +22,10 @@ export function computeStats(input: StatsInput): KeepaStats {
   const perType = perTypeStats(views, input);
   const daysAgo = (days: number) => now - days * MINUTES_PER_DAY;
 
+  // A refresh after `now` (an --as-of replay) has not happened yet as of now.
+  const lastUpdate = input.lastUpdate != null && input.lastUpdate <= now ? input.lastUpdate : null;
   // Keepa counts rank drops when it refreshes the product, not at request time.
-  const rankAsOf = Math.min(input.lastUpdate ?? now, now);
+  const rankAsOf = lastUpdate ?? now;
   const rank = views[CSV.SALES];
   const drops = (days: number) => salesRankDrops(rank, rankAsOf - days * MINUTES_PER_DAY, rankAsOf);
 
@@ -31,7 +33,7 @@ export function computeStats(input: StatsInput): KeepaStats {
   const amazonOutOfStock = (days: number) => (csv[CSV.AMAZON] ? outOfStockCount(amazon, daysAgo(days), now) : null);
 
   const extraInfo = views[CSV.EXTRA_INFO_UPDATES];
-  const lastOffersUpdate = input.lastUpdate ?? (extraInfo.length > 0 ? extraInfo.times[extraInfo.length - 1] : -1);
+  const lastOffersUpdate = lastUpdate ?? (extraInfo.length > 0 ? extraInfo.times[extraInfo.length - 1] : -1);
   const tradeIn = csv[CSV.TRADE_IN] ? perType.current[CSV.TRADE_IN] : -2;
 
   const stats: KeepaStats = {
