@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { viewSeries } from '../src/keepa/series.js';
 import { STATS_GOLDEN_CASES, compareStats, goldenInput, statsNowOfResponse } from '../src/keepa/stats-compare.js';
+import { buyBoxStats, float32Json, savingPercentage } from '../src/keepa/stats-buy-box.js';
 import { lightningDealInfo, salesRankDrops } from '../src/keepa/stats-events.js';
 import { computeStats, parseStatsParam, StatsParamError, truncateCsvAt, type StatsInput } from '../src/keepa/stats.js';
 import { extremes, outOfStockCount, outOfStockPercentage, weightedMean } from '../src/keepa/stats-window.js';
@@ -189,6 +190,36 @@ describe('lightning deal info', () => {
     expect(lightningDealInfo([100, 1599, 200, -1, 900, -1], 500)).toEqual([900, -1]);
     expect(lightningDealInfo(null, 500)).toBeNull();
     expect(lightningDealInfo([100, -1], 500)).toBeNull();
+  });
+});
+
+describe('buy box statistics', () => {
+  const price = viewSeries(18, [0, 1000, 0, 50, -1, -1, 60, 900, 100]);
+  const newCount = viewSeries(11, [0, 3, 30, 5]);
+  const sources = { price, newCount, usedCount: viewSeries(12, []), isFBA: (id: string) => id === 'B' };
+
+  it('shares the interval by seller, without minutes of a suppressed buy box or a "-2" seller', () => {
+    const history = ['0', 'A', '40', 'B', '80', '-2', '90', 'A'];
+    expect(buyBoxStats({ ...sources, history }, 0, 100)).toEqual({
+      // A: [0,40) at 1000 and [90,100) at 1000 (landed 900+100); counts 3 then 5.
+      A: { percentageWon: 50, avgPrice: 1000, avgNewOfferCount: 3, avgUsedOfferCount: -1, isFBA: false, lastSeen: 100 },
+      // B: [40,50) at 1000, [50,60) suppressed, [60,80) at 1000.
+      // float32 arithmetic as Keepa's: 0.3f × 100 = 30.000002.
+      B: { percentageWon: 30.000002, avgPrice: 1000, avgNewOfferCount: 5, avgUsedOfferCount: -1, isFBA: true, lastSeen: 80 },
+    });
+  });
+
+  it('is null for an empty interval and throws on a history whose times are not ascending integers', () => {
+    expect(buyBoxStats({ ...sources, history: ['0', 'A'] }, 50, 50)).toBeNull();
+    expect(() => buyBoxStats({ ...sources, history: ['10', 'A', 'x', 'B'] }, 0, 100)).toThrow(/ascending integer/);
+  });
+
+  it('prints shares as Java floats and savings as Amazon rounds them', () => {
+    expect(float32Json(Math.fround(Math.fround(2420 / 259200) * 100))).toBe(0.9336419);
+    expect(float32Json(Math.fround(0.1))).toBe(0.1);
+    expect(savingPercentage(1499, 2499)).toBe(40);
+    expect(savingPercentage(1499, null)).toBeNull();
+    expect(savingPercentage(-1, 2499)).toBeNull();
   });
 });
 

@@ -55,9 +55,9 @@ export function weightedMean(
 }
 
 /**
- * Lowest and highest value (-1 never counts) over [start, end): points inside compete with
- * their own time, the point in force at `start` competes with `start` as its time; the
- * first occurrence wins a tie. null when nothing qualifies.
+ * Lowest and highest value over [start, end); negative values (-1: no offer) never count.
+ * Points inside compete with their own time, the point in force at `start` with `start` as
+ * its time; the first occurrence wins a tie. null when nothing qualifies.
  */
 export function extremes(view: SeriesView, start: number, end: number): Extremes | null {
   if (view.length === 0 || start >= end) return null;
