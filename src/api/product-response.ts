@@ -1,0 +1,97 @@
+// Stored products → the Keepa product objects of a /product answer (and of `export`):
+// read once, assembled once, visibility rules applied, stats computed once per product,
+// history limited or dropped last.
+import { MINUTES_PER_DAY, type KeepaMinute } from '../keepa/time.js';
+import { assembleKeepaProduct, emptyKeepaProduct, type KeepaProduct } from '../keepa/product-object.js';
+import type { StatsInterval } from '../keepa/stats.js';
+import { findProducts, readProducts, type ReadWindow, type Store, type StoredProduct } from '../store/index.js';
+import { productStats } from './product-stats.js';
+import { applyView, dropHistory, limitHistory, type ProductView } from './product-view.js';
+
+export interface ProductQuery extends ProductView {
+  readonly domainId: number;
+  /** Answered in this order; unknown ASINs come back as Keepa's empty (productType 4) object. */
+  readonly asins: readonly string[];
+  readonly stats: StatsInterval | null;
+  /** Limit every history to the last N days before `now`. */
+  readonly days: number | null;
+}
+
+export interface LoadOptions {
+  /** The moment the answer is computed for (stats "now", `days` anchor). */
+  readonly now: KeepaMinute;
+  /** Leave out every point after `now` (`export --as-of`: the data as it was then). */
+  readonly asOf?: boolean;
+}
+
+export interface ProductAnswer {
+  readonly products: KeepaProduct[];
+  /** How many of the requested ASINs we hold. */
+  readonly found: number;
+  /** Stored offers returned, per stored product (`offers` is charged per page of 10). */
+  readonly offerCounts: number[];
+}
+
+/** Product rows without their points, when the answer needs no history and no stats. */
+async function readWithoutSeries(store: Store, domainId: number, asins: readonly string[]): Promise<Map<string, StoredProduct>> {
+  const rows = await findProducts(store.db, domainId, asins);
+  // Same row-over-meta rule as readProducts: the columns are what observations move.
+  return new Map(
+    rows.map((row) => [
+      row.asin,
+      {
+        row,
+        domainId: row.domainId,
+        asin: row.asin,
+        meta: {
+          ...row.meta,
+          ...(row.title !== null && { title: row.title }),
+          ...(row.trackingSince !== null && { trackingSince: row.trackingSince }),
+          ...(row.lastUpdate !== null && { lastUpdate: row.lastUpdate }),
+          ...(row.lastPriceChange !== null && { lastPriceChange: row.lastPriceChange }),
+        },
+        numeric: new Map(),
+        text: new Map(),
+      } satisfies StoredProduct,
+    ]),
+  );
+}
+
+/**
+ * Builds the product objects for `query` as of `options.now`. Stats need the whole history
+ * (min/max are all-time), so with `stats` the series are read in full and `days` is applied
+ * in memory afterwards; without, `days` narrows the read itself.
+ */
+export async function loadKeepaProducts(store: Store, query: ProductQuery, options: LoadOptions): Promise<ProductAnswer> {
+  const { now } = options;
+  const daysFrom = query.days !== null ? now - query.days * MINUTES_PER_DAY : undefined;
+  let stored: Map<string, StoredProduct>;
+  if (query.stats === null && !query.history) {
+    stored = await readWithoutSeries(store, query.domainId, query.asins);
+  } else {
+    const window: ReadWindow = {
+      ...(query.stats === null && daysFrom !== undefined && { from: daysFrom }),
+      ...(options.asOf && { to: now }),
+    };
+    stored = await readProducts(store, query.domainId, query.asins, window);
+  }
+
+  const products: KeepaProduct[] = [];
+  const offerCounts: number[] = [];
+  for (const asin of query.asins) {
+    const parts = stored.get(asin);
+    if (!parts) {
+      products.push(emptyKeepaProduct(query.domainId, asin));
+      continue;
+    }
+    const product = assembleKeepaProduct(parts);
+    offerCounts.push(applyView(product, query).offersReturned);
+    if (query.stats !== null) {
+      product.stats = productStats(product, { interval: query.stats, now, buyBox: query.buybox || query.offers !== null });
+      if (daysFrom !== undefined) limitHistory(product, daysFrom);
+    }
+    if (!query.history) dropHistory(product);
+    products.push(product);
+  }
+  return { products, found: stored.size, offerCounts };
+}

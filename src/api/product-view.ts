@@ -1,0 +1,152 @@
+// What a /product request lets a client see of a stored product, as Keepa decides it:
+// some csv types and fields only come with `rating`, `buybox`, `offers`, `videos`,
+// `aplus`… (the two real fixtures show it: without buybox/rating, csv 15–18, reviews and
+// buyBoxSellerIdHistory are left out). Pure functions on an assembled product object;
+// they mutate the fresh object they are given.
+import { numericStride } from '../keepa/history-series.js';
+import { TEXT_SERIES, type NumericSeriesName, type TextSeriesName } from '../keepa/history-series.js';
+import type { KeepaProduct } from '../keepa/product-object.js';
+
+export interface ProductView {
+  readonly history: boolean;
+  readonly buybox: boolean;
+  readonly rating: boolean;
+  /** `offers` count (20–100), null when not requested. */
+  readonly offers: number | null;
+  readonly onlyLiveOffers: boolean;
+  readonly rental: boolean;
+  readonly stock: boolean;
+  readonly videos: boolean;
+  readonly aplus: boolean;
+  readonly historicalVariations: boolean;
+}
+
+/** Everything shown: what `export` prints. */
+export const FULL_VIEW: ProductView = {
+  history: true, buybox: true, rating: true, offers: null, onlyLiveOffers: false, rental: false,
+  stock: false, videos: true, aplus: true, historicalVariations: true,
+};
+
+const OFFERS_ONLY_CSV = [7, 9, 10, 19, 20, 21, 22, 23, 24, 25, 26, 27];
+
+/** csv slots the request may not see (Keepa leaves them null). */
+function hiddenCsv(view: ProductView): number[] {
+  const offers = view.offers !== null;
+  const hidden: number[] = [];
+  if (!offers) hidden.push(...OFFERS_ONLY_CSV);
+  if (!view.rating && !offers) hidden.push(16, 17);
+  if (!view.buybox && !offers) hidden.push(18, 32);
+  if (!view.buybox && !view.rating && !offers) hidden.push(15);
+  if (!(offers && view.rental)) hidden.push(31);
+  return hidden;
+}
+
+/**
+ * Applies the request's visibility rules. Returns the number of stored offers returned
+ * (they cost tokens per page of 10).
+ */
+export function applyView(product: KeepaProduct, view: ProductView): { offersReturned: number } {
+  const csv = product.csv;
+  if (Array.isArray(csv)) for (const index of hiddenCsv(view)) if (index < csv.length) csv[index] = null;
+  if (!view.rating) delete product.reviews;
+  if (!view.buybox && view.offers === null) {
+    if ('buyBoxSellerIdHistory' in product) product.buyBoxSellerIdHistory = null;
+    delete product.buyBoxUsedHistory;
+  }
+  if (!view.videos) delete product.videos;
+  if (!view.aplus) delete product.aPlus;
+  if (!view.historicalVariations) delete product.historicalVariations;
+  if (!(view.offers !== null && view.rental)) {
+    delete product.rentalDetails;
+    delete product.rentalSellerId;
+    delete product.rentalPrices;
+  }
+  return { offersReturned: applyOffers(product, view) };
+}
+
+function applyOffers(product: KeepaProduct, view: ProductView): number {
+  const stored = product.offers;
+  if (view.offers === null || !Array.isArray(stored)) {
+    delete product.offers;
+    return 0;
+  }
+  let offers: unknown[] = stored;
+  if (view.onlyLiveOffers && Array.isArray(product.liveOffersOrder)) {
+    const live = new Set(product.liveOffersOrder as number[]);
+    offers = stored.filter((_, index) => live.has(index));
+  }
+  offers = offers.slice(0, view.offers);
+  if (!view.stock) {
+    offers = offers.map((offer) => {
+      if (typeof offer !== 'object' || offer === null || !('stockCSV' in offer)) return offer;
+      const { stockCSV: _stock, ...rest } = offer as Record<string, unknown>;
+      return rest;
+    });
+  }
+  product.offers = offers;
+  return offers.length;
+}
+
+// ---- history limits ----
+
+const TEXT_FIELDS = Object.keys(TEXT_SERIES) as TextSeriesName[];
+
+/**
+ * Keeps the points at or after `from`; the value in force at `from` is kept as a point
+ * re-timed to `from` (as `export --days` does in SQL), so the series still says what held.
+ */
+export function cutSeries<T>(flat: readonly T[], stride: number, from: number): T[] {
+  let first = 0;
+  while (first < flat.length && Number(flat[first]) < from) first += stride;
+  if (first === 0) return flat as T[];
+  const out = flat.slice(first);
+  if (first < flat.length && Number(flat[first]) === from) return out;
+  const carried = flat.slice(first - stride, first);
+  carried[0] = (typeof flat[0] === 'string' ? String(from) : from) as T;
+  return [...carried, ...out];
+}
+
+/** `days`: every history of the product limited to the minutes from `from` on. */
+export function limitHistory(product: KeepaProduct, from: number): void {
+  const csv = product.csv;
+  if (Array.isArray(csv)) {
+    for (let i = 0; i < csv.length; i++) {
+      const series = csv[i];
+      if (series) csv[i] = cutSeries(series, numericStride(`csv:${i}`), from);
+    }
+  }
+  const ranks = product.salesRanks;
+  if (ranks && typeof ranks === 'object') {
+    for (const [category, series] of Object.entries(ranks as Record<string, number[]>)) {
+      (ranks as Record<string, number[]>)[category] = cutSeries(series, 2, from);
+    }
+  }
+  for (const name of ['monthlySoldHistory', 'couponHistory'] as const satisfies readonly NumericSeriesName[]) {
+    const series = product[name];
+    if (Array.isArray(series)) product[name] = cutSeries(series, numericStride(name), from);
+  }
+  const reviews = product.reviews as Record<string, unknown> | undefined;
+  if (reviews && typeof reviews === 'object') {
+    for (const key of ['ratingCount', 'reviewCount']) {
+      const series = reviews[key];
+      if (Array.isArray(series)) reviews[key] = cutSeries(series, 2, from);
+    }
+  }
+  for (const name of TEXT_FIELDS) {
+    const series = product[name];
+    if (Array.isArray(series)) product[name] = cutSeries(series, TEXT_SERIES[name].stride, from);
+  }
+}
+
+/** `history=0`: no csv and no other history in the answer. */
+export function dropHistory(product: KeepaProduct): void {
+  (product as Record<string, unknown>).csv = null;
+  for (const name of ['salesRanks', 'monthlySoldHistory', 'couponHistory', ...TEXT_FIELDS]) {
+    if (name in product) product[name] = null;
+  }
+  const reviews = product.reviews as Record<string, unknown> | undefined;
+  if (reviews && typeof reviews === 'object') {
+    delete reviews.ratingCount;
+    delete reviews.reviewCount;
+  }
+}

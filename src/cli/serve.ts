@@ -1,0 +1,35 @@
+// `pricekeep serve [--port 8080] [--host 127.0.0.1]`: the Keepa-compatible API over the
+// configured database (embedded by default). Stops gracefully on SIGINT/SIGTERM.
+import type { Command } from 'commander';
+import { CliError } from './cli-error.js';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the Keepa-compatible API (/product, /token, /health, /documentation)')
+    .option('--port <port>', 'TCP port (default PORT or 8080)')
+    .option('--host <host>', 'interface to listen on (default PRICEKEEP_HOST or 127.0.0.1)')
+    .action(async (options: { port?: string; host?: string }) => {
+      const port = options.port === undefined ? undefined : Number(options.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+        throw new CliError(`--port must be an integer between 0 and 65535, got "${options.port}"`, 2);
+      }
+      const { loadConfig } = await import('../config.js');
+      const { createLogger } = await import('../logger.js');
+      const { openStore } = await import('../store/index.js');
+      const { startApiServer, closeOnSignals } = await import('../api/run.js');
+      const config = loadConfig();
+      const logger = createLogger(config.logLevel);
+      const store = await openStore(config.store);
+      let running;
+      try {
+        running = await startApiServer({ store, config, logger, port, host: options.host });
+      } catch (error) {
+        await store.close();
+        throw new CliError(`cannot start the API server: ${(error as Error).message}`);
+      }
+      logger.info({ url: running.url, engine: store.engine, timescaledb: store.timescaledb }, 'API listening');
+      await closeOnSignals(running, () => store.close());
+      logger.info('stopped');
+    });
+}

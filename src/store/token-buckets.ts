@@ -1,0 +1,88 @@
+// Token buckets of API keys, moved only by single atomic statements so that any number of
+// API processes on the same database share one bucket per key without double-spending.
+// The arithmetic is the one of src/keepa/envelope.ts (refill per elapsed minute, capped
+// at 60 minutes' worth; charge only while the balance is positive).
+import type pg from 'pg';
+import { REFILL_INTERVAL_MS, TOKEN_LIFETIME_MINUTES } from '../keepa/envelope.js';
+
+export interface BucketRow {
+  readonly keyId: number;
+  readonly keyName: string;
+  readonly refillRate: number;
+  /** Balance after this statement. */
+  readonly tokens: number;
+  readonly refilledAt: number;
+  /** The balance after refill was positive, so the cost was charged. */
+  readonly admitted: boolean;
+}
+
+type AdmitRow = [keyId: number, name: string, refillRate: number, tokens: number, refilledAt: number, admitted: boolean];
+
+// The CTE locks the bucket row (FOR UPDATE re-reads the newest version after waiting for a
+// concurrent writer), so the refill and the charge are computed from the value this
+// statement replaces: two processes charging at once serialise on the row lock.
+const ADMIT_SQL = `
+  WITH cur AS (
+    SELECT b.key_id, k.name, k.refill_rate, b.tokens, b.refilled_at,
+           greatest(0, ($2::bigint - b.refilled_at) / ${REFILL_INTERVAL_MS}) AS ticks
+    FROM api_keys k JOIN token_buckets b ON b.key_id = k.id
+    WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+    FOR UPDATE OF b
+  ), refilled AS (
+    SELECT key_id, name, refill_rate,
+           CASE WHEN ticks = 0 THEN tokens
+                ELSE least(tokens + ticks * refill_rate, refill_rate * ${TOKEN_LIFETIME_MINUTES}) END AS tokens,
+           refilled_at + ticks * ${REFILL_INTERVAL_MS} AS refilled_at
+    FROM cur
+  )
+  UPDATE token_buckets b
+  SET tokens = CASE WHEN r.tokens > 0 THEN r.tokens - $3::bigint ELSE r.tokens END,
+      refilled_at = r.refilled_at
+  FROM refilled r
+  WHERE b.key_id = r.key_id
+  RETURNING b.key_id, r.name, r.refill_rate, b.tokens, b.refilled_at, r.tokens > 0`;
+
+/**
+ * Authenticates a key by its hash and, in the same statement, refills its bucket and
+ * charges `cost` when the balance is positive. `cost` 0 reads the bucket (refill applied).
+ * Returns null for an unknown or revoked key.
+ */
+export async function admitTokens(pool: pg.Pool, keyHash: string, nowMs: number, cost: number): Promise<BucketRow | null> {
+  const result = await pool.query<AdmitRow>({
+    name: 'pricekeep_admit_tokens',
+    text: ADMIT_SQL,
+    values: [keyHash, Math.floor(nowMs), cost],
+    rowMode: 'array',
+  });
+  const row = result.rows[0];
+  if (!row) return null;
+  const [keyId, keyName, refillRate, tokens, refilledAt, admitted] = row;
+  return { keyId, keyName, refillRate, tokens: Number(tokens), refilledAt: Number(refilledAt), admitted };
+}
+
+type AdjustRow = [tokens: number, refilledAt: number];
+
+/**
+ * Charges `delta` more tokens (a negative delta refunds) without the positivity check: the
+ * request was already admitted. A refund never lifts the balance above the bucket's
+ * capacity (tokens expire after 60 minutes). Returns null if the key no longer exists.
+ */
+export async function adjustTokens(
+  pool: pg.Pool,
+  keyId: number,
+  delta: number,
+): Promise<{ tokens: number; refilledAt: number } | null> {
+  const result = await pool.query<AdjustRow>({
+    name: 'pricekeep_adjust_tokens',
+    text: `
+      UPDATE token_buckets b
+      SET tokens = least(b.tokens - $2::bigint, greatest(b.tokens, k.refill_rate * ${TOKEN_LIFETIME_MINUTES}))
+      FROM api_keys k
+      WHERE b.key_id = $1 AND k.id = b.key_id
+      RETURNING b.tokens, b.refilled_at`,
+    values: [keyId, delta],
+    rowMode: 'array',
+  });
+  const row = result.rows[0];
+  return row ? { tokens: Number(row[0]), refilledAt: Number(row[1]) } : null;
+}
