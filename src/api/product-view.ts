@@ -11,7 +11,7 @@ export interface ProductView {
   readonly history: boolean;
   readonly buybox: boolean;
   readonly rating: boolean;
-  /** `offers` count (20–100), null when not requested. */
+  /** `offers` count (20–100; Infinity for everything), null when not requested. */
   readonly offers: number | null;
   readonly onlyLiveOffers: boolean;
   readonly rental: boolean;
@@ -21,10 +21,10 @@ export interface ProductView {
   readonly historicalVariations: boolean;
 }
 
-/** Everything shown: what `export` prints. */
+/** Everything shown, nothing limited: what `export` prints. */
 export const FULL_VIEW: ProductView = {
-  history: true, buybox: true, rating: true, offers: null, onlyLiveOffers: false, rental: false,
-  stock: false, videos: true, aplus: true, historicalVariations: true,
+  history: true, buybox: true, rating: true, offers: Number.POSITIVE_INFINITY, onlyLiveOffers: false, rental: true,
+  stock: true, videos: true, aplus: true, historicalVariations: true,
 };
 
 const OFFERS_ONLY_CSV = [7, 9, 10, 19, 20, 21, 22, 23, 24, 25, 26, 27];

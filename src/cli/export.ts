@@ -15,7 +15,9 @@ export function register(program: Command): void {
     .requiredOption('--domain <domain>', 'Keepa domain id or marketplace TLD (1, com, de, …)')
     .requiredOption('--asin <asin>', 'ASIN (repeatable, or comma-separated)', collect, [])
     .option('--days <n>', 'only the last N days of history (the value in force at the start is kept)')
-    .action(async (options: { domain: string; asin: string[]; days?: string }) => {
+    .option('--stats <n>', 'add the stats object over the last N days (or START,END), as /product?stats= computes it')
+    .option('--as-of <iso>', 'as of this past moment (ISO date/time): later points are left out, stats computed then')
+    .action(async (options: { domain: string; asin: string[]; days?: string; stats?: string; asOf?: string }) => {
       const { parseDomain } = await import('../keepa/domains.js');
       const { isAsin, assembleKeepaProduct, emptyKeepaProduct } = await import('../keepa/product-object.js');
       const { keepaNow, MINUTES_PER_DAY } = await import('../keepa/time.js');
@@ -29,6 +31,19 @@ export function register(program: Command): void {
         const days = Number(options.days);
         if (!Number.isInteger(days) || days <= 0) throw new CliError(`--days must be a positive integer`, 2);
         from = keepaNow() - days * MINUTES_PER_DAY;
+      }
+      if (options.stats !== undefined || options.asOf !== undefined) {
+        // Same code path as GET /product (src/api/export-stats.ts).
+        const { planExport, exportProducts, ExportOptionError } = await import('../api/export-stats.js');
+        let plan;
+        try {
+          plan = planExport({ domainId: domain.id, asins, days: options.days, stats: options.stats, asOf: options.asOf });
+        } catch (error) {
+          throw error instanceof ExportOptionError ? new CliError(error.message, 2) : error;
+        }
+        const products = await withStore((store) => exportProducts(store, plan));
+        process.stdout.write(`${JSON.stringify({ products })}\n`);
+        return;
       }
       await withStore(async (store) => {
         const { readProducts } = await import('../store/index.js');
