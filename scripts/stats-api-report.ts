@@ -46,7 +46,7 @@ export async function statsThroughApi(): Promise<ApiStatsResult[]> {
       const nowMs = (statsNowOfResponse(response.timestamp) + KEEPA_EPOCH_MINUTES) * 60_000;
       const key = generateApiKey();
       const bucket = newBucket(60, nowMs);
-      await insertApiKey(store.pool, { name: 'report', keyHash: hashApiKey(key), keyPrefix: apiKeyPrefix(key), refillRate: 60, ...bucket });
+      await insertApiKey(store.db, { name: 'report', keyHash: hashApiKey(key), keyPrefix: apiKeyPrefix(key), refillRate: 60, ...bucket });
       const app = await buildServer({ store, config: loadConfig({}), clock: () => nowMs, logger: pino({ level: 'silent' }) });
       const query = new URLSearchParams({ key, domain: String(product.domainId), asin: product.asin, ...REQUESTS[golden.fixture] });
       const answer = await app.inject({ method: 'GET', url: `/product?${query}` });

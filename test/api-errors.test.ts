@@ -87,7 +87,7 @@ describe.each(testEngines())('documented API errors on $name', (engine) => {
     it('a revoked key', async () => {
       const revoked = await createKey(harness.store, 'revoked', 10, harness.clock.ms);
       expect((await get(url('/token', { key: revoked }))).status).toBe(200);
-      await revokeApiKey(harness.store.pool, 'revoked');
+      await revokeApiKey(harness.store.db, 'revoked');
       const { status, body } = await get(url('/product', { key: revoked, domain: 1, asin: ASIN }));
       expect(status).toBe(400);
       expect(body.error.type).toBe('invalidKey');

@@ -9,7 +9,7 @@ import { apiHarness, createKey, SimClock, url, type ApiHarness } from './helpers
 import { testEngines } from './helpers/engines.js';
 import { KEEPA_FULL, KEEPA_LATER, keepaFixture } from './helpers/fixtures.js';
 
-const CASES = [
+const CASES: Array<{ fixture: string; params: Record<string, string> }> = [
   { fixture: KEEPA_FULL, params: { stats: '180', buybox: '1', rating: '1', history: '1', videos: '1', aplus: '1' } },
   { fixture: KEEPA_LATER, params: { stats: '0', history: '1', videos: '1', aplus: '1' } },
 ];

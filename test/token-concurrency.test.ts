@@ -51,7 +51,7 @@ describe.each(testEngines())('token bucket under concurrency on $name', (engine)
     const outcomes = await Promise.all(
       Array.from({ length: REQUESTS }, async () => {
         const response = await app.inject({ method: 'GET', url: url('/product', { key, ...PARAMS }) });
-        return { status: response.statusCode, ...response.json() } as Outcome;
+        return { ...response.json(), status: response.statusCode } as Outcome;
       }),
     );
     const final = (await app.inject({ method: 'GET', url: url('/token', { key }) })).json().tokensLeft;
@@ -84,7 +84,7 @@ describe.runIf(serverTestUrl())('two API servers on one server database', () => 
     const outcomes = await Promise.all(
       Array.from({ length: REQUESTS }, async (_, i) => {
         const response = await fetch(`${bases[i % 2]}${url('/product', { key, ...PARAMS })}`, { signal: AbortSignal.timeout(20_000) });
-        return { status: response.status, ...(await response.json()) } as Outcome;
+        return { ...(await response.json()), status: response.status } as Outcome;
       }),
     );
     const final = (await (await fetch(`${bases[1]}${url('/token', { key })}`)).json()).tokensLeft;

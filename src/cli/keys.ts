@@ -24,7 +24,7 @@ async function create(options: { name: string; refillRate: string }): Promise<vo
   const key = generateApiKey();
   const bucket = newBucket(refillRate, Date.now());
   await withStore(async (store) => {
-    const result = await insertApiKey(store.pool, {
+    const result = await insertApiKey(store.db, {
       name,
       keyHash: hashApiKey(key),
       keyPrefix: apiKeyPrefix(key),
@@ -46,7 +46,7 @@ async function list(options: { all?: boolean; json?: boolean }): Promise<void> {
   const { refillBucket } = await import('../keepa/envelope.js');
   await withStore(async (store) => {
     const now = Date.now();
-    const keys = (await listApiKeys(store.pool, { includeRevoked: options.all === true })).map((key) => ({
+    const keys = (await listApiKeys(store.db, { includeRevoked: options.all === true })).map((key) => ({
       id: key.id,
       name: key.name,
       prefix: key.keyPrefix,
@@ -76,7 +76,7 @@ async function list(options: { all?: boolean; json?: boolean }): Promise<void> {
 async function revoke(idOrName: string): Promise<void> {
   const { revokeApiKey } = await import('../store/api-keys.js');
   await withStore(async (store) => {
-    const revoked = await revokeApiKey(store.pool, idOrName.trim());
+    const revoked = await revokeApiKey(store.db, idOrName.trim());
     if (!revoked) throw new CliError(`no live key with id or name "${idOrName}"`);
     process.stdout.write(`revoked key ${revoked.id} "${revoked.name}"\n`);
   });

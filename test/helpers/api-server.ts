@@ -30,7 +30,7 @@ export const silentLogger = pino({ level: 'silent' });
 export async function createKey(store: Store, name: string, refillRate: number, nowMs: number): Promise<string> {
   const key = generateApiKey();
   const bucket = newBucket(refillRate, nowMs);
-  const result = await insertApiKey(store.pool, {
+  const result = await insertApiKey(store.db, {
     name,
     keyHash: hashApiKey(key),
     keyPrefix: apiKeyPrefix(key),
