@@ -7,3 +7,7 @@ export { dbInfo, type DbInfo } from './db-info.js';
 export { compressOldChunks, compressAllChunks } from './compression.js';
 export { StoreError, type StoreErrorCode } from './store-error.js';
 export { migrate, listMigrations } from './migrate.js';
+export {
+  addTracking, removeTracking, listTracking, claimDue, finishScrape, trackingStatus,
+  type TrackedProduct, type ClaimedProduct, type ScrapeResult, type TrackingStatus,
+} from './tracking.js';

@@ -1,0 +1,212 @@
+// The tracking list and the scheduler's queue: which products to scrape, when, and by
+// which worker. Claims use FOR UPDATE SKIP LOCKED plus a lease, so any number of workers
+// on one server database share the queue without scraping a product twice.
+import { sql } from 'kysely';
+import type { Store } from './database.js';
+
+export interface TrackedProduct {
+  readonly id: number;
+  readonly domainId: number;
+  readonly asin: string;
+  readonly intervalMinutes: number;
+  readonly nextDue: Date;
+  readonly active: boolean;
+  readonly inactiveReason: string | null;
+  readonly failures: number;
+  readonly lastScrapeAt: Date | null;
+  readonly lastSuccessAt: Date | null;
+  readonly lastErrorCode: string | null;
+  readonly lastErrorMessage: string | null;
+  readonly leaseOwner: string | null;
+}
+
+interface TrackedRow {
+  id: number;
+  domain_id: number;
+  asin: string;
+  interval_minutes: number;
+  next_due: Date;
+  active: boolean;
+  inactive_reason: string | null;
+  failures: number;
+  last_scrape_at: Date | null;
+  last_success_at: Date | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  lease_owner: string | null;
+}
+
+function fromRow(r: TrackedRow): TrackedProduct {
+  return {
+    id: r.id,
+    domainId: r.domain_id,
+    asin: r.asin,
+    intervalMinutes: r.interval_minutes,
+    nextDue: r.next_due,
+    active: r.active,
+    inactiveReason: r.inactive_reason,
+    failures: r.failures,
+    lastScrapeAt: r.last_scrape_at,
+    lastSuccessAt: r.last_success_at,
+    lastErrorCode: r.last_error_code,
+    lastErrorMessage: r.last_error_message,
+    leaseOwner: r.lease_owner,
+  };
+}
+
+/**
+ * Tracks products (or changes their interval). Re-adding an inactive product reactivates
+ * it and makes it due now. Returns the tracked rows.
+ */
+export async function addTracking(
+  store: Store,
+  domainId: number,
+  asins: readonly string[],
+  intervalMinutes: number,
+): Promise<TrackedProduct[]> {
+  if (asins.length === 0) return [];
+  const { rows } = await sql<TrackedRow>`
+    INSERT INTO tracked_products AS t (domain_id, asin, interval_minutes)
+    SELECT ${domainId}, asin, ${intervalMinutes} FROM unnest(${[...new Set(asins)]}::text[]) AS asin
+    ON CONFLICT (domain_id, asin) DO UPDATE SET
+      interval_minutes = EXCLUDED.interval_minutes,
+      next_due = CASE WHEN t.active THEN least(t.next_due, now() + make_interval(mins => EXCLUDED.interval_minutes)) ELSE now() END,
+      active = true, inactive_reason = NULL, failures = CASE WHEN t.active THEN t.failures ELSE 0 END
+    RETURNING *`.execute(store.db);
+  return rows.map(fromRow);
+}
+
+/** Stops tracking; returns the ASINs that were tracked. Stored histories stay. */
+export async function removeTracking(store: Store, domainId: number, asins: readonly string[]): Promise<string[]> {
+  const { rows } = await sql<{ asin: string }>`
+    DELETE FROM tracked_products WHERE domain_id = ${domainId} AND asin = ANY(${[...asins]}::text[])
+    RETURNING asin`.execute(store.db);
+  return rows.map((r) => r.asin);
+}
+
+export async function listTracking(
+  store: Store,
+  filter: { domainId?: number; asins?: readonly string[] } = {},
+): Promise<TrackedProduct[]> {
+  const { rows } = await sql<TrackedRow>`
+    SELECT * FROM tracked_products
+    WHERE (${filter.domainId ?? null}::int IS NULL OR domain_id = ${filter.domainId ?? null}::int)
+      AND (${filter.asins ? [...filter.asins] : null}::text[] IS NULL OR asin = ANY(${filter.asins ? [...filter.asins] : null}::text[]))
+    ORDER BY domain_id, asin`.execute(store.db);
+  return rows.map(fromRow);
+}
+
+export interface ClaimedProduct {
+  readonly id: number;
+  readonly domainId: number;
+  readonly asin: string;
+  readonly intervalMinutes: number;
+  readonly failures: number;
+}
+
+/** Leases up to `limit` due products to `worker`; other workers skip them until the lease ends. */
+export async function claimDue(
+  store: Store,
+  options: { worker: string; limit: number; leaseSeconds: number },
+): Promise<ClaimedProduct[]> {
+  const { rows } = await sql<{ id: number; domain_id: number; asin: string; interval_minutes: number; failures: number }>`
+    UPDATE tracked_products t
+    SET lease_owner = ${options.worker}, lease_until = now() + make_interval(secs => ${options.leaseSeconds})
+    WHERE t.id IN (
+      SELECT id FROM tracked_products
+      WHERE active AND next_due <= now() AND (lease_until IS NULL OR lease_until < now())
+      ORDER BY next_due
+      LIMIT ${options.limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING t.id, t.domain_id, t.asin, t.interval_minutes, t.failures`.execute(store.db);
+  return rows.map((r) => ({
+    id: r.id,
+    domainId: r.domain_id,
+    asin: r.asin,
+    intervalMinutes: r.interval_minutes,
+    failures: r.failures,
+  }));
+}
+
+export interface ScrapeResult {
+  readonly worker: string;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly attempts: number;
+  readonly httpStatus: number | null;
+  readonly pointsWritten: number;
+  /** null on success. */
+  readonly error: { readonly code: string; readonly message: string } | null;
+  /** When to try again after a failure, in seconds from now. */
+  readonly retryInSeconds?: number;
+  /** Failure codes that mean the product is gone: it stops being scheduled. */
+  readonly deactivate?: boolean;
+}
+
+/** Records a finished scrape: the attempt log row, the next due time, and the lease's end. */
+export async function finishScrape(store: Store, claim: ClaimedProduct, result: ScrapeResult): Promise<void> {
+  await store.db.transaction().execute(async (trx) => {
+    await sql`
+      INSERT INTO scrape_attempts (tracked_id, worker, started_at, duration_ms, ok, error_code, error_message,
+                                   http_status, attempts, points_written)
+      VALUES (${claim.id}, ${result.worker}, ${result.startedAt}, ${Math.round(result.durationMs)}, ${result.error === null},
+              ${result.error?.code ?? null}, ${result.error?.message ?? null}, ${result.httpStatus},
+              ${result.attempts}, ${result.pointsWritten})`.execute(trx);
+    if (result.error === null) {
+      await sql`
+        UPDATE tracked_products SET last_scrape_at = now(), last_success_at = now(), failures = 0,
+          last_error_code = NULL, last_error_message = NULL,
+          next_due = now() + make_interval(mins => interval_minutes), lease_owner = NULL, lease_until = NULL
+        WHERE id = ${claim.id}`.execute(trx);
+    } else {
+      await sql`
+        UPDATE tracked_products SET last_scrape_at = now(), failures = failures + 1,
+          last_error_code = ${result.error.code}, last_error_message = ${result.error.message},
+          next_due = now() + make_interval(secs => ${result.retryInSeconds ?? 60}),
+          active = active AND NOT ${result.deactivate ?? false},
+          inactive_reason = CASE WHEN ${result.deactivate ?? false} THEN ${`${result.error.code}: ${result.error.message}`} ELSE inactive_reason END,
+          lease_owner = NULL, lease_until = NULL
+        WHERE id = ${claim.id}`.execute(trx);
+    }
+  });
+}
+
+export interface TrackingStatus {
+  readonly tracked: number;
+  readonly active: number;
+  readonly inactive: number;
+  readonly due: number;
+  readonly leased: number;
+  readonly lastHour: { readonly scrapes: number; readonly ok: number; readonly successRate: number | null };
+  readonly lastDay: { readonly scrapes: number; readonly ok: number; readonly successRate: number | null };
+  readonly errorsByCode: Readonly<Record<string, number>>;
+}
+
+export async function trackingStatus(store: Store): Promise<TrackingStatus> {
+  const queue = await sql<{ tracked: number; active: number; due: number; leased: number }>`
+    SELECT count(*) AS tracked, count(*) FILTER (WHERE active) AS active,
+           count(*) FILTER (WHERE active AND next_due <= now()) AS due,
+           count(*) FILTER (WHERE lease_until > now()) AS leased
+    FROM tracked_products`.execute(store.db);
+  const recent = await sql<{ hour: number; hour_ok: number; day: number; day_ok: number }>`
+    SELECT count(*) FILTER (WHERE started_at > now() - interval '1 hour') AS hour,
+           count(*) FILTER (WHERE ok AND started_at > now() - interval '1 hour') AS hour_ok,
+           count(*) AS day, count(*) FILTER (WHERE ok) AS day_ok
+    FROM scrape_attempts WHERE started_at > now() - interval '1 day'`.execute(store.db);
+  const errors = await sql<{ code: string; n: number }>`
+    SELECT error_code AS code, count(*) AS n FROM scrape_attempts
+    WHERE NOT ok AND started_at > now() - interval '1 day' GROUP BY error_code ORDER BY n DESC`.execute(store.db);
+  const q = queue.rows[0]!;
+  const r = recent.rows[0]!;
+  const rate = (ok: number, all: number) => (all === 0 ? null : Math.round((ok / all) * 1000) / 1000);
+  return {
+    tracked: q.tracked,
+    active: q.active,
+    inactive: q.tracked - q.active,
+    due: q.due,
+    leased: q.leased,
+    lastHour: { scrapes: r.hour, ok: r.hour_ok, successRate: rate(r.hour_ok, r.hour) },
+    lastDay: { scrapes: r.day, ok: r.day_ok, successRate: rate(r.day_ok, r.day) },
+    errorsByCode: Object.fromEntries(errors.rows.map((e) => [e.code, e.n])),
+  };
+}
