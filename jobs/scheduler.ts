@@ -18,6 +18,8 @@ export interface TickOptions {
   /** Seconds a claim is leased for (default 600): a crashed worker's products come back after it. */
   readonly leaseSeconds?: number;
   readonly logger?: Logger;
+  /** Source of "now" for the Keepa minute of each observation (tests pin it). */
+  readonly clock?: () => number;
   /** Called after each scrape, for progress output. */
   readonly onScrape?: (summary: TrackedScrapeSummary) => void;
 }
@@ -52,7 +54,7 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
     const lane = async () => {
       while (next < claims.length) {
         const claim = claims[next++]!;
-        const result = await scrapeTracked(options.store, options.scrape, claim, worker);
+        const result = await scrapeTracked(options.store, options.scrape, claim, worker, options.clock);
         summary.scraped++;
         summary.pointsWritten += result.pointsWritten;
         if (result.ok) summary.ok++;

@@ -29,9 +29,10 @@ export async function scrapeTracked(
   scrape: ScrapeProduct,
   claim: ClaimedProduct,
   worker: string,
+  /** Source of the observation's Keepa minute (tests pin it); attempt times are wall-clock. */
   clock: () => number = Date.now,
 ): Promise<TrackedScrapeSummary> {
-  const startedAt = new Date(clock());
+  const startedAt = new Date();
   const tld = tldForDomainId(claim.domainId);
   let outcome: ScrapeOutcome | null = null;
   let error: { code: string; message: string } | null = null;
@@ -58,7 +59,7 @@ export async function scrapeTracked(
     error = { code: outcome.error.code, message: outcome.error.message };
     retryAfterMs = outcome.error.retryAfterMs;
   }
-  const durationMs = clock() - startedAt.getTime();
+  const durationMs = Date.now() - startedAt.getTime();
   const failures = claim.failures + 1;
   await finishScrape(store, claim, {
     worker,

@@ -1,0 +1,66 @@
+// `pricekeep run-once`: scrape everything due now, print a summary, exit (for system cron).
+// `pricekeep worker`: run the scheduler alone, ticking every minute, until stopped.
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { withStore } from './open-store.js';
+
+export function register(program: Command): void {
+  program
+    .command('run-once')
+    .description('scrape every tracked product that is due now, then exit with a summary')
+    .option('--concurrency <n>', 'scrapes in flight at once', '4')
+    .action(async (options: { concurrency: string }) => {
+      await withStore(async (store, config) => {
+        const { runTick } = await import('../../jobs/scheduler.js');
+        const { createScraper } = await import('../scraper/index.js');
+        const scraper = createScraper(config.scraper);
+        try {
+          const summary = await runTick({
+            store,
+            scrape: (asin, tld) => scraper.scrapeProduct(asin, tld),
+            concurrency: Number(options.concurrency) || 4,
+            onScrape: (s) =>
+              process.stderr.write(`${s.ok ? 'ok  ' : 'FAIL'} ${s.asin} (domain ${s.domainId}) ` +
+                `${s.ok ? `${s.pointsWritten} point(s)` : s.errorCode} in ${s.durationMs} ms\n`),
+          });
+          const errors = Object.entries(summary.errorsByCode).map(([code, n]) => `${code} ${n}`).join(', ');
+          process.stdout.write(
+            `scraped ${summary.scraped}: ${summary.ok} ok, ${summary.failed} failed${errors ? ` (${errors})` : ''}, ` +
+              `${summary.pointsWritten} point(s) written in ${summary.durationMs} ms\n`,
+          );
+          if (summary.failed > 0 && summary.ok === 0) process.exitCode = 1;
+        } finally {
+          await scraper.close();
+        }
+      });
+    });
+
+  program
+    .command('worker')
+    .description('run the scheduler alone (scrapes due products every minute) until stopped')
+    .option('--concurrency <n>', 'scrapes in flight at once', '4')
+    .action(async (options: { concurrency: string }) => {
+      const config = loadConfig();
+      const logger = createLogger(config.logLevel);
+      await withStore(async (store) => {
+        const { startScheduler } = await import('../../jobs/scheduler.js');
+        const { createScraper } = await import('../scraper/index.js');
+        const scraper = createScraper(config.scraper);
+        const scheduler = startScheduler({
+          store,
+          scrape: (asin, tld) => scraper.scrapeProduct(asin, tld),
+          concurrency: Number(options.concurrency) || 4,
+          logger,
+        });
+        logger.info({ engine: store.engine }, 'worker started');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+        logger.info('worker stopping');
+        await scheduler.stop();
+        await scraper.close();
+      });
+    });
+}
