@@ -1,7 +1,7 @@
 // `pricekeep track add|list|remove`: the list of products the scheduler scrapes.
 import type { Command } from 'commander';
 import { CliError } from './cli-error.js';
-import { DEFAULT_INTERVAL_MINUTES, parseInterval } from './interval.js';
+import { DEFAULT_INTERVAL_MINUTES, parseInterval } from '../interval.js';
 import { withStore } from './open-store.js';
 
 async function domainAndAsins(domainText: string, asins: string[]) {

@@ -4,6 +4,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { healthRoutes } from './health.js';
 import { productRoutes } from './product.js';
+import { statusRoutes } from './status.js';
 import { tokenRoutes } from './token.js';
+import { trackingRoutes } from './tracking.js';
 
-export const API_ROUTES: readonly FastifyPluginAsync[] = [productRoutes, tokenRoutes, healthRoutes];
+export const API_ROUTES: readonly FastifyPluginAsync[] = [productRoutes, tokenRoutes, trackingRoutes, statusRoutes, healthRoutes];

@@ -1,3 +1,4 @@
+// Tracking intervals as users write them (CLI --every, API interval=).
 /** `15m`, `1h`, `6h`, `1d` (or plain minutes) → minutes; undefined when malformed. */
 export function parseInterval(text: string): number | undefined {
   const match = /^(\d+)\s*(m|min|h|d)?$/i.exec(text.trim());
