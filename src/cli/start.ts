@@ -1,30 +1,47 @@
 // `pricekeep start` (what `npm start` runs): opens the database (embedded by default),
-// migrates, and keeps running until SIGINT/SIGTERM.
+// migrates, serves the Keepa-compatible API and runs the tracking scheduler in one
+// process, until SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
+import { CliError } from './cli-error.js';
 
 export function register(program: Command): void {
   program
     .command('start')
-    .description('open the database, migrate, and run until stopped')
-    .action(async () => {
+    .description('run the API and the tracking scheduler (embedded database unless DATABASE_URL is set)')
+    .option('--no-scheduler', 'serve the API only')
+    .action(async (options: { scheduler: boolean }) => {
+      const { loadConfig } = await import('../config.js');
+      const { createLogger } = await import('../logger.js');
+      const { openStore } = await import('../store/index.js');
+      const { startApiServer, closeOnSignals } = await import('../api/run.js');
+      const { startScheduler } = await import('../../jobs/scheduler.js');
+      const { createRefresh } = await import('../../jobs/refresh.js');
+      const { createScraper } = await import('../scraper/index.js');
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const { openStore } = await import('../store/index.js');
       const store = await openStore(config.store);
       logger.info(
         { engine: store.engine, timescaledb: store.timescaledb, dataDir: store.dataDir, migrations: store.migrations.applied },
         'database ready',
       );
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          logger.info({ signal }, 'shutting down');
-          resolve();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      const scraper = createScraper(config.scraper);
+      const scrape = (asin: string, tld: Parameters<typeof scraper.scrapeProduct>[1]) => scraper.scrapeProduct(asin, tld);
+      let running;
+      try {
+        running = await startApiServer({ store, config, logger, refresh: createRefresh(store, scrape, { logger }) });
+      } catch (error) {
+        await scraper.close();
+        await store.close();
+        throw new CliError(`cannot start the API server: ${(error as Error).message}`);
+      }
+      logger.info({ url: running.url }, 'API listening');
+      const scheduler = options.scheduler ? startScheduler({ store, scrape, logger }) : null;
+      if (scheduler) logger.info({ backend: config.scraper.backend }, 'scheduler running (tick every minute)');
+      await closeOnSignals(running, async () => {
+        await scheduler?.stop();
+        await scraper.close();
+        await store.close();
       });
-      await store.close();
+      logger.info('stopped');
     });
 }

@@ -85,6 +85,9 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
       if (closed) return;
       closed = true;
       await db.destroy();
+      // kysely ends the pool only if it ever used it; a store used through `pool` alone
+      // (token buckets, health checks) would otherwise keep the process alive.
+      if (!pool.ended && !pool.ending) await pool.end().catch(() => {});
       await embedded?.stop();
     },
   };

@@ -1,0 +1,33 @@
+// On-demand refresh for `GET /product?update=N`: scrape the stale products now and record
+// what the pages show, change-only, like a scheduled scrape (tracked or not). A product
+// whose scrape fails keeps its stored data; the failure is logged, nothing is written.
+import type { Logger } from 'pino';
+import { tldForDomainId } from '../src/keepa/domains.js';
+import { mapObservation } from '../src/keepa/observation-mapping.js';
+import { keepaNow } from '../src/keepa/time.js';
+import { recordObservations, type Store } from '../src/store/index.js';
+import type { ScrapeProduct } from './scrape-tracked.js';
+
+export function createRefresh(
+  store: Store,
+  scrape: ScrapeProduct,
+  options: { concurrency?: number; logger?: Logger; clock?: () => number } = {},
+): (domainId: number, asins: readonly string[]) => Promise<void> {
+  return async (domainId, asins) => {
+    const tld = tldForDomainId(domainId);
+    if (!tld) return;
+    let next = 0;
+    const lane = async () => {
+      while (next < asins.length) {
+        const asin = asins[next++]!;
+        const outcome = await scrape(asin, tld);
+        if (!outcome.ok) {
+          options.logger?.warn({ asin, domainId, code: outcome.error.code }, 'refresh scrape failed; serving stored data');
+          continue;
+        }
+        await recordObservations(store, [mapObservation(outcome.product, domainId, keepaNow(options.clock))]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, asins.length) }, lane));
+  };
+}
