@@ -145,6 +145,14 @@ describe.each(testEngines())('documented API errors on $name', (engine) => {
     expectZeroedEnvelope(body);
   });
 
+  it('404 for methods other than GET: Keepa’s API is GET only, and HEAD must not charge', async () => {
+    for (const method of ['HEAD', 'POST'] as const) {
+      const response = await app.inject({ method, url: url('/product', { key, domain: 1, asin: ASIN }) });
+      expect(response.statusCode, method).toBe(404);
+    }
+    expect((await get(url('/token', { key }))).body.tokensLeft).toBe(CAPACITY);
+  });
+
   it('500 internalError refunds what the request was charged', async () => {
     const broken = await harness.server({ store: failingReads(harness.store) });
     const response = await broken.inject({ method: 'GET', url: url('/product', { key, domain: 1, asin: ASIN, buybox: 1 }) });

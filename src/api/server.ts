@@ -47,6 +47,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // Keepa's own examples call /product/?key=…
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // HEAD /product would run (and charge) the whole request for no body: Keepa is GET only.
+    exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,
   });
   const context: ApiContext = {
