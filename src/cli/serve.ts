@@ -29,12 +29,7 @@ export function register(program: Command): void {
         throw new CliError(`cannot start the API server: ${(error as Error).message}`);
       }
       logger.info({ url: running.url, engine: store.engine, timescaledb: store.timescaledb }, 'API listening');
-      await closeOnSignals(running, async () => {
-        await store.close();
-        // Store.close() ends the pool through kysely, which only owns it once kysely ran a
-        // query; a server that answered only /token or /health would keep the process alive.
-        if (!store.pool.ended && !store.pool.ending) await store.pool.end().catch(() => {});
-      });
+      await closeOnSignals(running, () => store.close());
       logger.info('stopped');
     });
 }

@@ -3,7 +3,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './db-types.js';
 
-// Through kysely rather than the bare pool: Store.close() ends the pool via kysely.
 type Db = Kysely<Database>;
 
 export interface NewApiKey {
