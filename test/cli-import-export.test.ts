@@ -9,7 +9,8 @@ import { KEEPA_FULL, KEEPA_LATER, keepaFixture, SHARED_FIXTURES, storedFieldsOf 
 
 const run = promisify(execFile);
 
-describe.each(testEngines())('pricekeep import/export CLI on $name', (engine) => {
+// Each command starts its own process (and, embedded, its own WASM database): slow on a busy machine.
+describe.each(testEngines())('pricekeep import/export CLI on $name', { timeout: 240_000 }, (engine) => {
   let database: TestDatabase;
   let env: NodeJS.ProcessEnv;
   const scratch = mkdtempSync(join(tmpdir(), 'pricekeep-cli-'));
