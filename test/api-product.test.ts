@@ -47,22 +47,21 @@ describe.each(testEngines())('GET /product on $name', (engine) => {
     expect(Object.keys(stats)).toEqual(expect.arrayContaining(Object.keys(fixture.stats)));
   });
 
-  it('leaves out what Keepa leaves out without buybox, rating, videos and aplus', async () => {
+  it('serves every stored history for the plain request; buybox and rating only add their cost and buy box stats', async () => {
     const body = await product({ asin: ASIN, stats: 180, history: 1 });
     const served = body.products[0];
-    served.csv.forEach((series: number[] | null, index: number) => {
-      if ([15, 16, 17, 18].includes(index)) expect(series, `csv[${index}]`).toBeNull();
-      else expect(series, `csv[${index}]`).toEqual(fixture.csv[index]);
-    });
-    // the later capture is Keepa's own answer to such a request: the same slots are null
-    expect(later.csv.map((s: unknown) => s === null)).toEqual(served.csv.map((s: unknown) => s === null));
-    expect(served.buyBoxSellerIdHistory).toBeNull();
-    expect(served).not.toHaveProperty('reviews');
+    // the issue's curl: csv arrays equal to the fixture's, slots 15–18 included
+    expect(served.csv).toEqual(fixture.csv);
+    expect(served.buyBoxSellerIdHistory).toEqual(fixture.buyBoxSellerIdHistory);
+    expect(served.reviews).toEqual(fixture.reviews);
+    // bulky optional fields stay behind their parameters, as in Keepa
     expect(served).not.toHaveProperty('videos');
     expect(served).not.toHaveProperty('aPlus');
     expect(served.stats.buyBoxPrice).toBe(-2);
-    expect(served.stats.current[16]).toBe(-1);
     expect(body.tokensConsumed).toBe(1);
+    const withBuyBox = await product({ asin: ASIN, stats: 180, buybox: 1, rating: 1 });
+    expect(withBuyBox.tokensConsumed).toBe(4);
+    expect(withBuyBox.products[0].stats.buyBoxPrice).toBe(fixture.stats.buyBoxPrice);
   });
 
   it('keeps the request order, deduplicates ASINs, and answers unknown ones as Keepa’s empty product', async () => {

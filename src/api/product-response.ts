@@ -4,7 +4,7 @@
 import { MINUTES_PER_DAY, type KeepaMinute } from '../keepa/time.js';
 import { assembleKeepaProduct, emptyKeepaProduct, type KeepaProduct } from '../keepa/product-object.js';
 import type { StatsInterval } from '../keepa/stats.js';
-import { findProducts, readProducts, type ReadWindow, type Store, type StoredProduct } from '../store/index.js';
+import { readProducts, type ReadWindow, type Store } from '../store/index.js';
 import { productStats } from './product-stats.js';
 import { applyView, dropHistory, limitHistory, type ProductView } from './product-view.js';
 
@@ -32,31 +32,6 @@ export interface ProductAnswer {
   readonly offerCounts: number[];
 }
 
-/** Product rows without their points, when the answer needs no history and no stats. */
-async function readWithoutSeries(store: Store, domainId: number, asins: readonly string[]): Promise<Map<string, StoredProduct>> {
-  const rows = await findProducts(store.db, domainId, asins);
-  // Same row-over-meta rule as readProducts: the columns are what observations move.
-  return new Map(
-    rows.map((row) => [
-      row.asin,
-      {
-        row,
-        domainId: row.domainId,
-        asin: row.asin,
-        meta: {
-          ...row.meta,
-          ...(row.title !== null && { title: row.title }),
-          ...(row.trackingSince !== null && { trackingSince: row.trackingSince }),
-          ...(row.lastUpdate !== null && { lastUpdate: row.lastUpdate }),
-          ...(row.lastPriceChange !== null && { lastPriceChange: row.lastPriceChange }),
-        },
-        numeric: new Map(),
-        text: new Map(),
-      } satisfies StoredProduct,
-    ]),
-  );
-}
-
 /**
  * Builds the product objects for `query` as of `options.now`. Stats need the whole history
  * (min/max are all-time), so with `stats` the series are read in full and `days` is applied
@@ -65,16 +40,13 @@ async function readWithoutSeries(store: Store, domainId: number, asins: readonly
 export async function loadKeepaProducts(store: Store, query: ProductQuery, options: LoadOptions): Promise<ProductAnswer> {
   const { now } = options;
   const daysFrom = query.days !== null ? now - query.days * MINUTES_PER_DAY : undefined;
-  let stored: Map<string, StoredProduct>;
-  if (query.stats === null && !query.history) {
-    stored = await readWithoutSeries(store, query.domainId, query.asins);
-  } else {
-    const window: ReadWindow = {
-      ...(query.stats === null && daysFrom !== undefined && { from: daysFrom }),
-      ...(options.asOf && { to: now }),
-    };
-    stored = await readProducts(store, query.domainId, query.asins, window);
-  }
+  const window: ReadWindow = {
+    // no history and no stats: the rows alone
+    ...(query.stats === null && !query.history && { series: false }),
+    ...(query.stats === null && daysFrom !== undefined && { from: daysFrom }),
+    ...(options.asOf && { to: now }),
+  };
+  const stored = await readProducts(store, query.domainId, query.asins, window);
 
   const products: KeepaProduct[] = [];
   const offerCounts: number[] = [];

@@ -1,8 +1,11 @@
-// What a /product request lets a client see of a stored product, as Keepa decides it:
-// some csv types and fields only come with `rating`, `buybox`, `offers`, `videos`,
-// `aplus`… (the two real fixtures show it: without buybox/rating, csv 15–18, reviews and
-// buyBoxSellerIdHistory are left out). Pure functions on an assembled product object;
-// they mutate the fresh object they are given.
+// What a /product request lets a client see of a stored product. Every stored history
+// (all csv slots, reviews, buyBoxSellerIdHistory…) is served whatever the flags: Keepa
+// leaves csv 15–18 null without buybox/rating because it would have to fetch them live,
+// but we already hold them and a client that did not ask ignores the extra data (so the
+// fixture's csv comes back whole for the plain `stats=180&history=1` request). Bulky
+// optional fields stay behind their parameters: offers, videos, aPlus, rental,
+// historicalVariations. Pure functions on an assembled product object; they mutate the
+// fresh object they are given.
 import { numericStride } from '../keepa/history-series.js';
 import { TEXT_SERIES, type NumericSeriesName, type TextSeriesName } from '../keepa/history-series.js';
 import type { KeepaProduct } from '../keepa/product-object.js';
@@ -27,32 +30,11 @@ export const FULL_VIEW: ProductView = {
   stock: true, videos: true, aplus: true, historicalVariations: true,
 };
 
-const OFFERS_ONLY_CSV = [7, 9, 10, 19, 20, 21, 22, 23, 24, 25, 26, 27];
-
-/** csv slots the request may not see (Keepa leaves them null). */
-function hiddenCsv(view: ProductView): number[] {
-  const offers = view.offers !== null;
-  const hidden: number[] = [];
-  if (!offers) hidden.push(...OFFERS_ONLY_CSV);
-  if (!view.rating && !offers) hidden.push(16, 17);
-  if (!view.buybox && !offers) hidden.push(18, 32);
-  if (!view.buybox && !view.rating && !offers) hidden.push(15);
-  if (!(offers && view.rental)) hidden.push(31);
-  return hidden;
-}
-
 /**
  * Applies the request's visibility rules. Returns the number of stored offers returned
  * (they cost tokens per page of 10).
  */
 export function applyView(product: KeepaProduct, view: ProductView): { offersReturned: number } {
-  const csv = product.csv;
-  if (Array.isArray(csv)) for (const index of hiddenCsv(view)) if (index < csv.length) csv[index] = null;
-  if (!view.rating) delete product.reviews;
-  if (!view.buybox && view.offers === null) {
-    if ('buyBoxSellerIdHistory' in product) product.buyBoxSellerIdHistory = null;
-    delete product.buyBoxUsedHistory;
-  }
   if (!view.videos) delete product.videos;
   if (!view.aplus) delete product.aPlus;
   if (!view.historicalVariations) delete product.historicalVariations;

@@ -18,6 +18,27 @@ export interface ReadWindow {
   readonly from?: number;
   /** Keep only points at or before this Keepa minute (`--as-of`). */
   readonly to?: number;
+  /** false: product rows only, no points (answers without history or stats). */
+  readonly series?: boolean;
+}
+
+/** A product row as StoredProduct, with no series yet. */
+export function storedProductOf(row: ProductRow): StoredProduct {
+  return {
+    row,
+    domainId: row.domainId,
+    asin: row.asin,
+    // The row's columns are authoritative for what observations move (lastUpdate…).
+    meta: {
+      ...row.meta,
+      ...(row.title !== null && { title: row.title }),
+      ...(row.trackingSince !== null && { trackingSince: row.trackingSince }),
+      ...(row.lastUpdate !== null && { lastUpdate: row.lastUpdate }),
+      ...(row.lastPriceChange !== null && { lastPriceChange: row.lastPriceChange }),
+    },
+    numeric: new Map(),
+    text: new Map(),
+  };
 }
 
 type NumericRow = [productId: number, name: string, t: number, value: number, second: number | null];
@@ -34,24 +55,11 @@ export async function readProducts(
   if (rows.length === 0) return result;
   const byId = new Map<number, StoredProduct>();
   for (const row of rows) {
-    const product: StoredProduct = {
-      row,
-      domainId: row.domainId,
-      asin: row.asin,
-      // The row's columns are authoritative for what observations move (lastUpdate…).
-      meta: {
-        ...row.meta,
-        ...(row.title !== null && { title: row.title }),
-        ...(row.trackingSince !== null && { trackingSince: row.trackingSince }),
-        ...(row.lastUpdate !== null && { lastUpdate: row.lastUpdate }),
-        ...(row.lastPriceChange !== null && { lastPriceChange: row.lastPriceChange }),
-      },
-      numeric: new Map(),
-      text: new Map(),
-    };
+    const product = storedProductOf(row);
     byId.set(row.id, product);
     result.set(row.asin, product);
   }
+  if (window.series === false) return result;
   const ids = rows.map((r) => r.id);
   const from = window.from ?? -2147483648;
   const to = window.to ?? 2147483647;
