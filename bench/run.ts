@@ -1,0 +1,63 @@
+// `npm run bench [-- --scale 0.1] [--only ingest,read]`: runs every benchmark, prints one
+// table (figure, baseline, ratio, target) and writes bench/results.md. Never part of npm test.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Benchmark, BenchRow } from './bench-types.js';
+import { BENCHMARKS } from './benchmarks.js';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: process.env.BENCH_SCALE ?? '' },
+    only: { type: 'string', default: '' },
+    server: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    'no-server': { type: 'boolean', default: false },
+  },
+});
+
+const only = new Set(values.only.split(',').map((s) => s.trim()).filter(Boolean));
+const selected: Benchmark[] = BENCHMARKS.filter((b) => only.size === 0 || only.has(b.name));
+const scaleText = values.scale || '';
+const options = {
+  scale: scaleText ? Number(scaleText) : NaN,
+  serverUrl: values['no-server'] ? undefined : values.server,
+  log: (line: string) => process.stderr.write(`[bench] ${line}\n`),
+};
+
+const rows: BenchRow[] = [];
+const started = Date.now();
+for (const bench of selected) {
+  options.log(`${bench.name}: start`);
+  const t0 = Date.now();
+  try {
+    rows.push(...(await bench.run({ ...options, scale: Number.isNaN(options.scale) ? 1 : options.scale })));
+  } catch (error) {
+    rows.push({ name: bench.name, figure: 'failed', baseline: '-', ratio: null, target: '-', met: false, note: (error as Error).message });
+  }
+  options.log(`${bench.name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+const header = ['benchmark', 'figure', 'baseline', 'ratio', 'target', 'met'];
+const table = rows.map((r) => [
+  r.name, r.figure, r.baseline, r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`, r.target, r.met === null ? '-' : r.met ? 'yes' : 'NO',
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${table.map(line).join('\n')}\n`);
+for (const r of rows) if (r.note) process.stdout.write(`  ${r.name}: ${r.note}\n`);
+
+const md = [
+  '# Benchmark results',
+  '',
+  `Written by \`npm run bench\` on ${new Date().toISOString()}: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ` +
+    `Node ${process.version}, scale ${Number.isNaN(options.scale) ? 1 : options.scale}, ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
+  '',
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  ...table.map((row) => `| ${row.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`),
+  '',
+  ...rows.filter((r) => r.note).map((r) => `- **${r.name}**: ${r.note}`),
+  '',
+].join('\n');
+writeFileSync(new URL('./results.md', import.meta.url), md);
+process.stderr.write(`[bench] wrote bench/results.md\n`);
