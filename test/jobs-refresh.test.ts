@@ -1,27 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRefresh } from '../jobs/refresh.js';
 import { CSV } from '../src/keepa/csv-type.js';
 import { assembleKeepaProduct } from '../src/keepa/product-object.js';
 import { toKeepaMinute } from '../src/keepa/time.js';
 import { extractProduct, scrapeError, type ScrapeOutcome } from '../src/scraper/index.js';
-import { readProducts, type Store } from '../src/store/index.js';
-import { testEngines, type TestDatabase } from './helpers/engines.js';
+import { readProducts } from '../src/store/index.js';
+import { testEngines, useTestStore } from './helpers/engines.js';
 import { SHARED_FIXTURES } from './helpers/fixtures.js';
 
 const page = readFileSync(`${SHARED_FIXTURES}amazon/com_product_B00N150YS4.html`, 'utf8');
 
 describe.each(testEngines())('refresh for /product?update on $name', (engine) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeAll(async () => {
-    database = await engine.create();
-    store = await database.open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await database?.drop();
-  });
+  const db = useTestStore(engine);
 
   it('records what a fresh scrape shows, and nothing for a failed one', async () => {
     const asked: string[] = [];
@@ -32,10 +23,10 @@ describe.each(testEngines())('refresh for /product?update on $name', (engine) =>
       if (!result.ok) throw new Error('fixture page did not extract');
       return { ok: true, product: result.product, attempts: [] };
     };
-    const refresh = createRefresh(store, scrape, { clock: () => Date.parse('2026-11-20T10:00:00Z') });
+    const refresh = createRefresh(db.store, scrape, { clock: () => Date.parse('2026-11-20T10:00:00Z') });
     await refresh(1, ['B00N150YS4', 'B000000BAD']);
     expect(asked.sort()).toEqual(['B000000BAD', 'B00N150YS4']);
-    const stored = await readProducts(store, 1, ['B00N150YS4', 'B000000BAD']);
+    const stored = await readProducts(db.store, 1, ['B00N150YS4', 'B000000BAD']);
     expect([...stored.keys()]).toEqual(['B00N150YS4']);
     const product = assembleKeepaProduct(stored.get('B00N150YS4')!);
     expect(product.csv[CSV.AMAZON]).toEqual([toKeepaMinute(Date.parse("2026-11-20T10:00:00Z")), 1248]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV } from '../src/keepa/csv-type.js';
 import { assembleKeepaProduct } from '../src/keepa/product-object.js';
 import { openStore, readProducts, recordObservations, StoreError, type Observation, type Store } from '../src/store/index.js';
-import { serverEngineFor, serverTestUrl, testEngines, type TestDatabase } from './helpers/engines.js';
+import { serverEngineFor, serverTestUrl, testEngines, useTestStore, type TestDatabase } from './helpers/engines.js';
 
 const T0 = 8_000_000;
 const ASIN = 'B000000001';
@@ -39,21 +39,12 @@ async function exportOf(store: Store, asin = ASIN) {
 }
 
 describe.each(testEngines())('change-only recording on $name', (engine) => {
-  let database: TestDatabase;
-  let store: Store;
-  beforeAll(async () => {
-    database = await engine.create();
-    store = await database.open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await database?.drop();
-  });
+  const db = useTestStore(engine);
 
   it('records only changed values, one scrape at a time', async () => {
     let written = 0;
-    for (let i = 0; i < amazonPrices.length; i++) written += (await recordObservations(store, [scrape(i)])).pointsWritten;
-    const product = (await exportOf(store))!;
+    for (let i = 0; i < amazonPrices.length; i++) written += (await recordObservations(db.store, [scrape(i)])).pointsWritten;
+    const product = (await exportOf(db.store))!;
     expect(product.csv[CSV.AMAZON]).toEqual(expectedAmazon);
     expect(product.csv[CSV.BUY_BOX_SHIPPING]).toEqual(expectedBuyBox);
     expect(product.csv[CSV.RATING]).toEqual(expectedRating);
@@ -67,17 +58,17 @@ describe.each(testEngines())('change-only recording on $name', (engine) => {
   });
 
   it('writes nothing when the same scrapes are recorded again', async () => {
-    const again = await recordObservations(store, amazonPrices.map((_, i) => scrape(i)));
+    const again = await recordObservations(db.store, amazonPrices.map((_, i) => scrape(i)));
     expect(again.pointsWritten).toBe(0);
-    expect((await exportOf(store))!.csv[CSV.AMAZON]).toEqual(expectedAmazon);
+    expect((await exportOf(db.store))!.csv[CSV.AMAZON]).toEqual(expectedAmazon);
   });
 
   it('gives the same arrays when a whole batch is recorded in one call', async () => {
     const asin = 'B000000002';
     // shuffled: a batch is applied in time order
     const batch = amazonPrices.map((_, i) => scrape(i, asin)).reverse();
-    await recordObservations(store, batch);
-    const product = (await exportOf(store, asin))!;
+    await recordObservations(db.store, batch);
+    const product = (await exportOf(db.store, asin))!;
     expect(product.csv[CSV.AMAZON]).toEqual(expectedAmazon);
     expect(product.csv[CSV.BUY_BOX_SHIPPING]).toEqual(expectedBuyBox);
     expect(product.buyBoxSellerIdHistory).toEqual(expectedSellers);
@@ -86,18 +77,18 @@ describe.each(testEngines())('change-only recording on $name', (engine) => {
   it('merges a late observation by time, only if it changes what held then', async () => {
     const asin = 'B000000001';
     // at T0+30 the price in force was 1999: nothing to write
-    expect((await recordObservations(store, [{ domainId: 1, asin, at: T0 + 30, numeric: [{ name: 'csv:0', value: 1999 }] }])).pointsWritten).toBe(0);
+    expect((await recordObservations(db.store, [{ domainId: 1, asin, at: T0 + 30, numeric: [{ name: 'csv:0', value: 1999 }] }])).pointsWritten).toBe(0);
     // at T0+200 it was -1; a late scrape saw 1899 then
-    await recordObservations(store, [{ domainId: 1, asin, at: T0 + 200, numeric: [{ name: 'csv:0', value: 1899 }] }]);
-    const product = (await exportOf(store, asin))!;
+    await recordObservations(db.store, [{ domainId: 1, asin, at: T0 + 200, numeric: [{ name: 'csv:0', value: 1899 }] }]);
+    const product = (await exportOf(db.store, asin))!;
     expect(product.csv[CSV.AMAZON]).toEqual([T0, 1999, T0 + 120, 1799, T0 + 180, -1, T0 + 200, 1899, T0 + 300, 1799, T0 + 420, 2099]);
   });
 
   it('rejects a non-integer price with a clear error and writes nothing', async () => {
     const bad: Observation = { domainId: 1, asin: 'B000000003', at: T0, numeric: [{ name: 'csv:0', value: 19.99 }] };
-    await expect(recordObservations(store, [bad])).rejects.toThrow(StoreError);
-    await expect(recordObservations(store, [bad])).rejects.toThrow(/integer/);
-    expect(await exportOf(store, 'B000000003')).toBeUndefined();
+    await expect(recordObservations(db.store, [bad])).rejects.toThrow(StoreError);
+    await expect(recordObservations(db.store, [bad])).rejects.toThrow(/integer/);
+    expect(await exportOf(db.store, 'B000000003')).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assembleKeepaProduct, splitKeepaProduct } from '../src/keepa/product-object.js';
 import { dbInfo, importKeepaProduct, readProducts, type Store } from '../src/store/index.js';
-import { testEngines, type TestDatabase } from './helpers/engines.js';
+import { testEngines, useTestStore } from './helpers/engines.js';
 import { KEEPA_FULL, KEEPA_LATER, keepaFixture, storedFieldsOf } from './helpers/fixtures.js';
 
 const HISTORY_FIELDS = [
@@ -17,22 +17,13 @@ async function exported(store: Store, asin: string) {
 describe.each(testEngines())('Keepa import on $name', (engine) => {
   for (const file of [KEEPA_FULL, KEEPA_LATER]) {
     describe(file, () => {
-      let database: TestDatabase;
-      let store: Store;
+      const db = useTestStore(engine);
       const product = keepaFixture(file).products[0]!;
-      beforeAll(async () => {
-        database = await engine.create();
-        store = await database.open();
-      });
-      afterAll(async () => {
-        await store?.close();
-        await database?.drop();
-      });
 
       it('exports csv arrays identical, point for point, to the file', async () => {
-        const first = await importKeepaProduct(store, splitKeepaProduct(product));
+        const first = await importKeepaProduct(db.store, splitKeepaProduct(product));
         expect(first.inserted).toBeGreaterThan(8000);
-        const out = await exported(store, product.asin);
+        const out = await exported(db.store, product.asin);
         expect(out.csv).toEqual(product.csv);
         for (const field of HISTORY_FIELDS) expect(out[field], field).toEqual(product[field]);
         // every other field, metadata included, comes back as Keepa sent it
@@ -40,38 +31,29 @@ describe.each(testEngines())('Keepa import on $name', (engine) => {
       });
 
       it('changes nothing when the same file is imported again', async () => {
-        const before = await dbInfo(store);
-        const again = await importKeepaProduct(store, splitKeepaProduct(product));
+        const before = await dbInfo(db.store);
+        const again = await importKeepaProduct(db.store, splitKeepaProduct(product));
         expect(again.inserted).toBe(0);
         expect(again.updated).toBe(0);
-        const after = await dbInfo(store);
+        const after = await dbInfo(db.store);
         expect([after.products, after.series, after.points, after.textPoints]).toEqual([
           before.products, before.series, before.points, before.textPoints,
         ]);
-        expect((await exported(store, product.asin)).csv).toEqual(product.csv);
+        expect((await exported(db.store, product.asin)).csv).toEqual(product.csv);
       });
     });
   }
 
   describe('both captures of the same product', () => {
-    let database: TestDatabase;
-    let store: Store;
-    beforeAll(async () => {
-      database = await engine.create();
-      store = await database.open();
-    });
-    afterAll(async () => {
-      await store?.close();
-      await database?.drop();
-    });
+    const db = useTestStore(engine);
 
     it('merges the histories by time, keeping every point of both', async () => {
       const later = keepaFixture(KEEPA_LATER).products[0]!;
       const full = keepaFixture(KEEPA_FULL).products[0]!;
       // newest first: the older capture is backfill
-      await importKeepaProduct(store, splitKeepaProduct(later));
-      await importKeepaProduct(store, splitKeepaProduct(full));
-      const out = await exported(store, full.asin);
+      await importKeepaProduct(db.store, splitKeepaProduct(later));
+      await importKeepaProduct(db.store, splitKeepaProduct(full));
+      const out = await exported(db.store, full.asin);
       out.csv.forEach((series: number[] | null, index: number) => {
         // the later capture extends the earlier one; slots only the earlier one asked for stay
         expect(series, `csv[${index}]`).toEqual(later.csv[index] ?? full.csv[index]);

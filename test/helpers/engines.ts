@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
 import type { StoreConfig } from '../../src/config.js';
 
@@ -76,3 +77,25 @@ export function serverTestUrl(): string | undefined {
 }
 
 export const serverEngineFor = serverEngine;
+
+export interface OpenTestStore {
+  readonly store: Store;
+  readonly database: TestDatabase;
+}
+
+/**
+ * A fresh database of `engine`, opened before the enclosing suite's tests and closed and
+ * dropped after them. Read `.store` inside tests (it is set by beforeAll).
+ */
+export function useTestStore(engine: TestEngine): OpenTestStore {
+  const handle = {} as { store: Store; database: TestDatabase };
+  beforeAll(async () => {
+    handle.database = await engine.create();
+    handle.store = await handle.database.open();
+  });
+  afterAll(async () => {
+    await handle.store?.close();
+    await handle.database?.drop();
+  });
+  return handle;
+}
