@@ -1,4 +1,5 @@
 // Every benchmark, in the order `npm run bench` runs them. One module each.
 import type { Benchmark } from './bench-types.js';
+import { extractionBenchmark } from './extraction.js';
 
-export const BENCHMARKS: Benchmark[] = [];
+export const BENCHMARKS: Benchmark[] = [extractionBenchmark];
