@@ -1,5 +1,6 @@
 // Every benchmark, in the order `npm run bench` runs them. One module each.
 import type { Benchmark } from './bench-types.js';
 import { extractionBenchmark } from './extraction.js';
+import { schedulerBenchmark } from './scheduler.js';
 
-export const BENCHMARKS: Benchmark[] = [extractionBenchmark];
+export const BENCHMARKS: Benchmark[] = [extractionBenchmark, schedulerBenchmark];

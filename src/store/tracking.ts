@@ -109,16 +109,23 @@ export async function claimDue(
   store: Store,
   options: { worker: string; limit: number; leaseSeconds: number },
 ): Promise<ClaimedProduct[]> {
-  const { rows } = await sql<{ id: number; domain_id: number; asin: string; interval_minutes: number; failures: number }>`
-    UPDATE tracked_products t
-    SET lease_owner = ${options.worker}, lease_until = now() + make_interval(secs => ${options.leaseSeconds})
-    WHERE t.id IN (
-      SELECT id FROM tracked_products
-      WHERE active AND next_due <= now() AND (lease_until IS NULL OR lease_until < now())
-      ORDER BY next_due
-      LIMIT ${options.limit}
-      FOR UPDATE SKIP LOCKED)
-    RETURNING t.id, t.domain_id, t.asin, t.interval_minutes, t.failures`.execute(store.db);
+  const rows = await store.db.transaction().execute(async (trx) => {
+    // A claim is only a lease: if the server crashes before this commit reaches disk, the
+    // products are simply claimed again. Not waiting for the WAL flush halves a tick's claim.
+    await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+    const claimed = await sql<{ id: number; domain_id: number; asin: string; interval_minutes: number; failures: number }>`
+      UPDATE tracked_products t
+      SET lease_owner = ${options.worker}, lease_until = now() + make_interval(secs => ${options.leaseSeconds})
+      FROM (
+        SELECT id FROM tracked_products
+        WHERE active AND next_due <= now() AND (lease_until IS NULL OR lease_until < now())
+        ORDER BY next_due
+        LIMIT ${options.limit}
+        FOR UPDATE SKIP LOCKED) due
+      WHERE t.id = due.id
+      RETURNING t.id, t.domain_id, t.asin, t.interval_minutes, t.failures`.execute(trx);
+    return claimed.rows;
+  });
   return rows.map((r) => ({
     id: r.id,
     domainId: r.domain_id,
