@@ -1,6 +1,7 @@
 // Every benchmark, in the order `npm run bench` runs them. One module each.
 import type { Benchmark } from './bench-types.js';
 import { extractionBenchmark } from './extraction.js';
+import { ingestBenchmark } from './ingest.js';
 import { schedulerBenchmark } from './scheduler.js';
 
-export const BENCHMARKS: Benchmark[] = [extractionBenchmark, schedulerBenchmark];
+export const BENCHMARKS: Benchmark[] = [ingestBenchmark, extractionBenchmark, schedulerBenchmark];

@@ -14,6 +14,27 @@ import type { PGlite } from '@electric-sql/pglite';
 const SSL_REQUEST_CODE = 80877103;
 const GSSENC_REQUEST_CODE = 80877104;
 
+const COPY_FROM_STDIN = /^\s*copy\b[\s\S]*\bfrom\s+stdin\b/i;
+
+/**
+ * PGlite has no COPY-in sub-protocol: CopyData reaching it aborts the WASM engine. A
+ * simple-query `COPY … FROM STDIN` is swapped for a statement that fails with a clear
+ * error (SQLSTATE 0A000), so the client gets an error and the engine keeps running.
+ */
+function refuseCopyIn(message: Buffer): Buffer {
+  if (message[0] !== 0x51 /* 'Q' */) return message;
+  const text = message.toString('utf8', 5, message.length - 1);
+  if (!COPY_FROM_STDIN.test(text)) return message;
+  const replacement =
+    "DO $$ BEGIN RAISE EXCEPTION 'COPY FROM STDIN is not supported by the embedded engine; use INSERT' " +
+    "USING ERRCODE = 'feature_not_supported'; END $$";
+  const body = Buffer.from(`${replacement}\0`, 'utf8');
+  const header = Buffer.alloc(5);
+  header[0] = 0x51;
+  header.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([header, body]);
+}
+
 export interface WireServer {
   readonly host: string;
   readonly port: number;
@@ -68,7 +89,8 @@ export async function serveWire(db: PGlite, host = '127.0.0.1'): Promise<WireSer
           socket.end();
           return;
         }
-        const reply = await db.execProtocolRaw(new Uint8Array(message.buffer, message.byteOffset, message.length));
+        const safe = refuseCopyIn(message);
+        const reply = await db.execProtocolRaw(new Uint8Array(safe.buffer, safe.byteOffset, safe.length));
         if (reply.length > 0 && !socket.destroyed) socket.write(reply);
       });
     };

@@ -39,7 +39,8 @@ export async function upsertProducts(db: Db, rows: readonly ProductRowInput[]): 
                    THEN coalesce(EXCLUDED.title, p.title) ELSE coalesce(p.title, EXCLUDED.title) END,
       tracking_since = least(p.tracking_since, EXCLUDED.tracking_since),
       last_update = greatest(p.last_update, EXCLUDED.last_update),
-      meta = CASE WHEN coalesce(EXCLUDED.last_update, 0) >= coalesce(p.last_update, 0)
+      meta = CASE WHEN EXCLUDED.meta = '{}'::jsonb THEN p.meta
+                  WHEN coalesce(EXCLUDED.last_update, 0) >= coalesce(p.last_update, 0)
                   THEN p.meta || EXCLUDED.meta ELSE EXCLUDED.meta || p.meta END,
       updated_at = now()
     RETURNING id, domain_id, asin`.execute(db);

@@ -72,7 +72,8 @@ export async function recordObservations(store: Store, observations: readonly Ob
         title: typeof o.meta?.title === 'string' ? o.meta.title : (previous?.title ?? null),
         trackingSince: previous?.trackingSince ?? o.at,
         lastUpdate: o.at,
-        meta: { ...previous?.meta, ...o.meta, lastUpdate: o.at },
+        // lastUpdate lives in the row's column (authoritative on read), not in meta.
+        meta: { ...previous?.meta, ...o.meta },
       });
     }
     const products = await upsertProducts(trx, [...productInputs.values()]);
@@ -139,16 +140,23 @@ export async function recordObservations(store: Store, observations: readonly Ob
         FROM jsonb_array_elements(${JSON.stringify(textRows)}::jsonb) AS e
         ON CONFLICT (series_id, t) DO UPDATE SET vals = EXCLUDED.vals`.execute(trx);
     }
+    // Cache the new tails: numeric and text series in one plain UPDATE each.
     const touched = [...series.values()].filter((s) => counts.has(s.id));
-    if (touched.length > 0) {
+    const numericTails = touched.filter((s) => s.lastText === null);
+    const textTails = touched.filter((s) => s.lastText !== null);
+    if (numericTails.length > 0) {
       await sql`
-        UPDATE series s SET last_t = u.t, last_value = u.value, last_second = u.second, last_text = x.txt
-        FROM unnest(${touched.map((s) => s.id)}::int[], ${touched.map((s) => s.lastT)}::int[],
-                    ${touched.map((s) => s.lastValue)}::int[], ${touched.map((s) => s.lastSecond)}::int[],
-                    ${touched.map((s) => JSON.stringify(s.lastText))}::jsonb[])
-             AS u(id, t, value, second, txtj)
-        CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(u.txtj) = 'array'
-                                        THEN ARRAY(SELECT jsonb_array_elements_text(u.txtj)) END AS txt) x
+        UPDATE series s SET last_t = u.t, last_value = u.value, last_second = u.second
+        FROM unnest(${numericTails.map((s) => s.id)}::int[], ${numericTails.map((s) => s.lastT)}::int[],
+                    ${numericTails.map((s) => s.lastValue)}::int[], ${numericTails.map((s) => s.lastSecond)}::int[])
+             AS u(id, t, value, second)
+        WHERE s.id = u.id`.execute(trx);
+    }
+    if (textTails.length > 0) {
+      await sql`
+        UPDATE series s SET last_t = u.t, last_text = ARRAY(SELECT jsonb_array_elements_text(u.txt))
+        FROM unnest(${textTails.map((s) => s.id)}::int[], ${textTails.map((s) => s.lastT)}::int[],
+                    ${textTails.map((s) => JSON.stringify(s.lastText))}::jsonb[]) AS u(id, t, txt)
         WHERE s.id = u.id`.execute(trx);
     }
     await touchPriceChange(trx, priceChanges);

@@ -27,22 +27,29 @@ export async function ensureSeries(
   if (wanted.length === 0) return byKey;
   const productIds = wanted.map((w) => w.productId);
   const names = wanted.map((w) => w.name);
-  await sql`
-    INSERT INTO series (product_id, name)
-    SELECT * FROM unnest(${productIds}::int[], ${names}::text[]) ORDER BY 1, 2
-    ON CONFLICT (product_id, name) DO NOTHING`.execute(db);
-  const { rows } = await sql<{
-    id: number;
-    product_id: number;
-    name: string;
-    last_t: number | null;
-    last_value: number | null;
-    last_second: number | null;
-    last_text: string[] | null;
-  }>`
-    SELECT s.id, s.product_id, s.name, s.last_t, s.last_value, s.last_second, s.last_text
-    FROM series s JOIN unnest(${productIds}::int[], ${names}::text[]) AS w(product_id, name)
-      ON s.product_id = w.product_id AND s.name = w.name`.execute(db);
+  const select = () =>
+    sql<{
+      id: number;
+      product_id: number;
+      name: string;
+      last_t: number | null;
+      last_value: number | null;
+      last_second: number | null;
+      last_text: string[] | null;
+    }>`
+      SELECT s.id, s.product_id, s.name, s.last_t, s.last_value, s.last_second, s.last_text
+      FROM series s WHERE s.product_id = ANY(${[...new Set(productIds)]}::int[])`.execute(db);
+  // Most calls find every series already there: read the products' series first (one
+  // index range each), create only what is missing.
+  let { rows } = await select();
+  const present = new Set(rows.map((r) => seriesKey(r.product_id, r.name)));
+  if (wanted.some((w) => !present.has(seriesKey(w.productId, w.name)))) {
+    await sql`
+      INSERT INTO series (product_id, name)
+      SELECT * FROM unnest(${productIds}::int[], ${names}::text[]) ORDER BY 1, 2
+      ON CONFLICT (product_id, name) DO NOTHING`.execute(db);
+    ({ rows } = await select());
+  }
   for (const r of rows) {
     byKey.set(seriesKey(r.product_id, r.name), {
       id: r.id,

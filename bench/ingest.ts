@@ -1,0 +1,129 @@
+// Ingest: change-only recording of P products × S scrapes (4 series each, ~30% of values
+// changing per scrape) through recordObservations, against COPY of the resulting points
+// into a bare table in the same database. Ratio = COPY time ÷ our time (recording may
+// take at most twice as long as COPYing what it wrote). Target: ≥ 0.5×.
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import { recordObservations, type Observation, type Store } from '../src/store/index.js';
+import type { Benchmark, BenchOptions, BenchRow } from './bench-types.js';
+import { embeddedDatabase, serverDatabase, type BenchDatabase } from './bench-db.js';
+import { mulberry32, randomInt } from './prng.js';
+
+const T0 = 8_000_000;
+const BATCH = 1000;
+
+interface ProductState {
+  asin: string;
+  price: number;
+  rank: number;
+  shipping: number;
+}
+
+/** Scrape k of every product, in product order (what a tick of the scheduler writes). */
+function* scrapes(products: number, perProduct: number, seed: number): Generator<Observation[]> {
+  const random = mulberry32(seed);
+  const state: ProductState[] = Array.from({ length: products }, (_, i) => ({
+    asin: `B${String(i).padStart(9, '0')}`,
+    price: randomInt(random, 500, 50_000),
+    rank: randomInt(random, 1, 500_000),
+    shipping: 0,
+  }));
+  for (let k = 0; k < perProduct; k++) {
+    const tick: Observation[] = [];
+    for (const p of state) {
+      if (random() < 0.3) p.price = random() < 0.1 ? -1 : randomInt(random, 500, 50_000);
+      if (random() < 0.3) p.rank = Math.max(1, p.rank + randomInt(random, -5000, 5000));
+      if (random() < 0.05) p.shipping = p.shipping === 0 ? 499 : 0;
+      tick.push({
+        domainId: 1,
+        asin: p.asin,
+        at: T0 + k * 60,
+        numeric: [
+          { name: 'csv:0', value: p.price },
+          { name: 'csv:1', value: p.price },
+          { name: 'csv:3', value: p.rank },
+          { name: 'csv:18', value: p.price, second: p.price < 0 ? -1 : p.shipping },
+        ],
+      });
+    }
+    yield tick;
+  }
+}
+
+async function copyBaseline(store: Store): Promise<{ rows: number; ms: number; how: string }> {
+  await sql`CREATE TABLE bench_copy (series_id integer, t integer, value integer, second integer)`.execute(store.db);
+  const { rows } = await store.pool.query<{ series_id: number; t: number; value: number; second: number | null }>(
+    'SELECT series_id, t, value, second FROM points',
+  );
+  const client = await store.pool.connect();
+  try {
+    const text = rows.map((r) => `${r.series_id}\t${r.t}\t${r.value}\t${r.second ?? '\\N'}\n`).join('');
+    const start = performance.now();
+    try {
+      if (store.engine === 'embedded') throw new Error('no COPY FROM STDIN in PGlite');
+      await pipeline(Readable.from([text]), client.query(copyFrom('COPY bench_copy FROM STDIN')));
+      return { rows: rows.length, ms: performance.now() - start, how: 'COPY FROM STDIN' };
+    } catch (error) {
+      // The embedded engine's wire protocol has no COPY sub-protocol: the same rows go in
+      // as one INSERT … SELECT unnest(…), its fastest bulk path.
+      await client.query('ROLLBACK').catch(() => {});
+      const cols = [rows.map((r) => r.series_id), rows.map((r) => r.t), rows.map((r) => r.value), rows.map((r) => r.second)];
+      const again = performance.now();
+      await client.query('INSERT INTO bench_copy SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[])', cols);
+      return { rows: rows.length, ms: performance.now() - again, how: `bulk INSERT … unnest (${(error as Error).message})` };
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function measure(database: BenchDatabase, products: number, perProduct: number, log: BenchOptions['log']): Promise<BenchRow> {
+  const { store } = database;
+  let observations = 0;
+  let written = 0;
+  const start = performance.now();
+  let k = 0;
+  for (const tick of scrapes(products, perProduct, 42)) {
+    for (let i = 0; i < tick.length; i += BATCH) {
+      const result = await recordObservations(store, tick.slice(i, i + BATCH));
+      observations += result.observations;
+      written += result.pointsWritten;
+    }
+    if (++k % 10 === 0) log(`ingest ${database.label}: ${k}/${perProduct} scrapes of ${products} products`);
+  }
+  const ours = performance.now() - start;
+  const copy = await copyBaseline(store);
+  if (copy.rows !== written) throw new Error(`points table holds ${copy.rows} rows, recordObservations reported ${written}`);
+  const ratio = copy.ms / ours;
+  return {
+    name: `ingest ${database.label} (${(observations / 1e6).toFixed(2)}M obs)`,
+    figure: `${Math.round(observations / (ours / 1000)).toLocaleString('en-US')} obs/s (${Math.round(written / (ours / 1000)).toLocaleString('en-US')} points/s)`,
+    baseline: `${Math.round(copy.rows / (copy.ms / 1000)).toLocaleString('en-US')} rows/s`,
+    ratio,
+    target: '≥ 0.5×',
+    met: ratio >= 0.5,
+    note: `${written.toLocaleString('en-US')} points written (${((100 * written) / (observations * 4)).toFixed(0)}% of values changed) in ${(ours / 1000).toFixed(1)} s; baseline ${copy.how} of the same ${copy.rows.toLocaleString('en-US')} rows into a bare table in ${(copy.ms / 1000).toFixed(2)} s; ratio = baseline time ÷ our time`,
+  };
+}
+
+export const ingestBenchmark: Benchmark = {
+  name: 'ingest',
+  async run({ scale, serverUrl, log }): Promise<BenchRow[]> {
+    const rows: BenchRow[] = [];
+    const products = Math.max(100, Math.round(10_000 * scale));
+    const perProduct = 100;
+    const engines: Array<() => Promise<BenchDatabase>> = [embeddedDatabase];
+    if (serverUrl) engines.push(() => serverDatabase(serverUrl));
+    for (const open of engines) {
+      const database = await open();
+      try {
+        rows.push(await measure(database, products, perProduct, log));
+      } finally {
+        await database.dispose();
+      }
+    }
+    return rows;
+  },
+};
