@@ -3,5 +3,6 @@ import type { Benchmark } from './bench-types.js';
 import { extractionBenchmark } from './extraction.js';
 import { ingestBenchmark } from './ingest.js';
 import { schedulerBenchmark } from './scheduler.js';
+import { storageBenchmark } from './storage.js';
 
-export const BENCHMARKS: Benchmark[] = [ingestBenchmark, extractionBenchmark, schedulerBenchmark];
+export const BENCHMARKS: Benchmark[] = [ingestBenchmark, storageBenchmark, extractionBenchmark, schedulerBenchmark];
