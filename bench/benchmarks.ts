@@ -2,7 +2,8 @@
 import type { Benchmark } from './bench-types.js';
 import { extractionBenchmark } from './extraction.js';
 import { ingestBenchmark } from './ingest.js';
+import { readBenchmark } from './read.js';
 import { schedulerBenchmark } from './scheduler.js';
 import { storageBenchmark } from './storage.js';
 
-export const BENCHMARKS: Benchmark[] = [ingestBenchmark, storageBenchmark, extractionBenchmark, schedulerBenchmark];
+export const BENCHMARKS: Benchmark[] = [ingestBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark];

@@ -64,10 +64,13 @@ export async function readProducts(
   const from = window.from ?? -2147483648;
   const to = window.to ?? 2147483647;
 
-  // The carried-in point (last before `from`) comes first per series, re-timed to `from`.
+  const windowed = window.from !== undefined || window.to !== undefined;
+  // Whole histories: one ordered index scan per series. A window: the carried-in point
+  // (last before `from`) comes first per series, re-timed to `from`.
   const numeric = await store.pool.query<NumericRow>({
     rowMode: 'array',
-    text: `
+    text: windowed
+      ? `
       SELECT s.product_id, s.name, greatest(p.t, $2) AS t, p.value, p.second
       FROM series s
       JOIN LATERAL (
@@ -75,8 +78,12 @@ export async function readProducts(
         UNION ALL
         (SELECT t, value, second FROM points WHERE series_id = s.id AND t >= $2 AND t <= $3 ORDER BY t)
       ) p ON true
+      WHERE s.product_id = ANY($1::int[])`
+      : `
+      SELECT s.product_id, s.name, p.t, p.value, p.second
+      FROM series s JOIN LATERAL (SELECT t, value, second FROM points WHERE series_id = s.id ORDER BY t) p ON true
       WHERE s.product_id = ANY($1::int[])`,
-    values: [ids, from, to],
+    values: windowed ? [ids, from, to] : [ids],
   });
   for (const [productId, name, t, value, second] of numeric.rows) {
     const series = byId.get(productId)!.numeric;
