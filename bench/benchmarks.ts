@@ -2,8 +2,9 @@
 import type { Benchmark } from './bench-types.js';
 import { extractionBenchmark } from './extraction.js';
 import { ingestBenchmark } from './ingest.js';
+import { memoryBenchmark } from './memory.js';
 import { readBenchmark } from './read.js';
 import { schedulerBenchmark } from './scheduler.js';
 import { storageBenchmark } from './storage.js';
 
-export const BENCHMARKS: Benchmark[] = [ingestBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark];
+export const BENCHMARKS: Benchmark[] = [ingestBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark, memoryBenchmark];
