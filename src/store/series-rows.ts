@@ -44,10 +44,7 @@ export async function ensureSeries(
   let { rows } = await select();
   const present = new Set(rows.map((r) => seriesKey(r.product_id, r.name)));
   if (wanted.some((w) => !present.has(seriesKey(w.productId, w.name)))) {
-    await sql`
-      INSERT INTO series (product_id, name)
-      SELECT * FROM unnest(${productIds}::int[], ${names}::text[]) ORDER BY 1, 2
-      ON CONFLICT (product_id, name) DO NOTHING`.execute(db);
+    await createMissingSeries(db, wanted);
     ({ rows } = await select());
   }
   for (const r of rows) {
@@ -62,6 +59,22 @@ export async function ensureSeries(
     });
   }
   return byKey;
+}
+
+/**
+ * Creates the series rows that do not exist yet. Existing ones are filtered out before the
+ * insert so that they draw no identity value (ON CONFLICT alone would burn one per row on
+ * every call and exhaust the integer ids of a busy scheduler within years).
+ */
+export async function createMissingSeries(db: Db, wanted: ReadonlyArray<{ productId: number; name: string }>): Promise<void> {
+  if (wanted.length === 0) return;
+  await sql`
+    INSERT INTO series (product_id, name)
+    SELECT DISTINCT w.product_id, w.name
+    FROM unnest(${wanted.map((w) => w.productId)}::int[], ${wanted.map((w) => w.name)}::text[]) AS w(product_id, name)
+    WHERE NOT EXISTS (SELECT 1 FROM series s WHERE s.product_id = w.product_id AND s.name = w.name)
+    ORDER BY 1, 2
+    ON CONFLICT (product_id, name) DO NOTHING`.execute(db);
 }
 
 /** Recomputes the cached last point and point count of these series from their points. */
