@@ -84,6 +84,24 @@ describe.each(testEngines())('change-only recording on $name', (engine) => {
     expect(product.csv[CSV.AMAZON]).toEqual([T0, 1999, T0 + 120, 1799, T0 + 180, -1, T0 + 200, 1899, T0 + 300, 1799, T0 + 420, 2099]);
   });
 
+  it('keeps the last of two observations of one minute in a call', async () => {
+    const asin = 'B000000004';
+    const at = (t: number, value: number): Observation => ({ domainId: 1, asin, at: t, numeric: [{ name: 'csv:0', value }] });
+    const result = await recordObservations(db.store, [at(T0, 1000), at(T0 + 60, 1100), at(T0 + 60, 1200), at(T0 + 120, 1200)]);
+    expect(result.pointsWritten).toBe(2);
+    expect((await exportOf(db.store, asin))!.csv[CSV.AMAZON]).toEqual([T0, 1000, T0 + 60, 1200]);
+  });
+
+  it('compares a late observation with an earlier one of the same call', async () => {
+    const asin = 'B000000005';
+    const at = (t: number, value: number): Observation => ({ domainId: 1, asin, at: t, numeric: [{ name: 'csv:0', value }] });
+    await recordObservations(db.store, [at(T0, 1000), at(T0 + 600, 2000)]);
+    // Both late: the first moves the price at T0+100, the second repeats it at T0+200.
+    const late = await recordObservations(db.store, [at(T0 + 200, 1500), at(T0 + 100, 1500)]);
+    expect(late.pointsWritten).toBe(1);
+    expect((await exportOf(db.store, asin))!.csv[CSV.AMAZON]).toEqual([T0, 1000, T0 + 100, 1500, T0 + 600, 2000]);
+  });
+
   it('rejects a non-integer price with a clear error and writes nothing', async () => {
     const bad: Observation = { domainId: 1, asin: 'B000000003', at: T0, numeric: [{ name: 'csv:0', value: 19.99 }] };
     await expect(recordObservations(db.store, [bad])).rejects.toThrow(StoreError);
