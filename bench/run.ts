@@ -1,6 +1,9 @@
-// `npm run bench [-- --scale 0.1] [--only ingest,read]`: runs every benchmark, prints one
-// table (figure, baseline, ratio, target) and writes bench/results.md. Never part of npm test.
+// `npm run bench [-- --scale 0.1] [--only ingest,read]`: runs every benchmark, each in a
+// process of its own (bench/run-one.ts), prints one table (figure, baseline, ratio,
+// target) and writes bench/results.md. Never part of npm test.
+import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchRow } from './bench-types.js';
@@ -24,16 +27,26 @@ const options = {
   log: (line: string) => process.stderr.write(`[bench] ${line}\n`),
 };
 
+/** Runs one benchmark in a child process; its progress goes to our stderr. */
+function runInChild(bench: Benchmark, scale: number): Promise<BenchRow[]> {
+  const runner = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+  const entry = fileURLToPath(new URL('./run-one.ts', import.meta.url));
+  return new Promise((resolve) => {
+    let rows: BenchRow[] | undefined;
+    const child = fork(runner, [entry, bench.name, String(scale), options.serverUrl ?? ''], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (message) => (rows = message as BenchRow[]));
+    child.on('exit', (code, signal) =>
+      resolve(rows ?? [{ name: bench.name, figure: 'failed', baseline: '-', ratio: null, target: '-', met: false, note: `benchmark process exited (${signal ?? code}) without results` }]),
+    );
+  });
+}
+
 const rows: BenchRow[] = [];
 const started = Date.now();
 for (const bench of selected) {
   options.log(`${bench.name}: start`);
   const t0 = Date.now();
-  try {
-    rows.push(...(await bench.run({ ...options, scale: Number.isNaN(options.scale) ? 1 : options.scale })));
-  } catch (error) {
-    rows.push({ name: bench.name, figure: 'failed', baseline: '-', ratio: null, target: '-', met: false, note: (error as Error).message });
-  }
+  rows.push(...(await runInChild(bench, Number.isNaN(options.scale) ? 1 : options.scale)));
   options.log(`${bench.name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
