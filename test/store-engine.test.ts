@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assembleKeepaProduct, splitKeepaProduct } from '../src/keepa/product-object.js';
@@ -72,6 +74,32 @@ describe('embedded TimescaleDB', () => {
       expect(assembleKeepaProduct(read).csv).toEqual(product.csv);
     } finally {
       await reopened.close();
+    }
+  });
+});
+
+describe('embedded engine over the loopback wire', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pricekeep-test-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps no reply in memory once it is sent (a long-running server does not grow)', async () => {
+    // A full collection before each reading, so only what is still referenced counts.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heapAfterGc = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const store = await openStore({ databaseUrl: undefined, dataDir });
+    try {
+      const read = `SELECT g AS t, g * 7 AS value, g % 500 AS second FROM generate_series(1, 16000) g`;
+      await store.pool.query(read);
+      const before = heapAfterGc();
+      for (let i = 0; i < 30; i++) expect((await store.pool.query(read)).rowCount).toBe(16_000);
+      // PGlite's execProtocolRaw kept every parsed reply: ~3 MB per read, ~90 MB here.
+      expect(heapAfterGc() - before).toBeLessThan(30_000_000);
+    } finally {
+      await store.close();
     }
   });
 });

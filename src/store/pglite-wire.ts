@@ -90,7 +90,10 @@ export async function serveWire(db: PGlite, host = '127.0.0.1'): Promise<WireSer
           return;
         }
         const safe = refuseCopyIn(message);
-        const reply = await db.execProtocolRaw(new Uint8Array(safe.buffer, safe.byteOffset, safe.length));
+        // execProtocol, not execProtocolRaw: PGlite 0.3 parses every reply into a list of
+        // messages that only execProtocol empties; through execProtocolRaw that list grew
+        // by every row ever returned (~3 MB of heap per 16k-row read, never freed).
+        const { data: reply } = await db.execProtocol(new Uint8Array(safe.buffer, safe.byteOffset, safe.length), { throwOnError: false });
         if (reply.length > 0 && !socket.destroyed) socket.write(reply);
       });
     };
