@@ -10,9 +10,8 @@ import { embeddedDatabase } from './bench-db.js';
 export const storageBenchmark: Benchmark = {
   name: 'storage',
   async run({ scale, log }): Promise<BenchRow[]> {
-    // Default (scale 1) is 2M points to keep `npm run bench` within its 10 minutes on two
-    // cores; `--scale 5` runs the issue's 10M.
-    const series = Math.max(100, Math.round(4_000 * scale));
+    // Default (scale 1) is the issue's 10M points: 20,000 series × 500 points.
+    const series = Math.max(100, Math.round(20_000 * scale));
     const perSeries = 500;
     const database = await embeddedDatabase();
     const { store } = database;
