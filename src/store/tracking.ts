@@ -109,23 +109,22 @@ export async function claimDue(
   store: Store,
   options: { worker: string; limit: number; leaseSeconds: number },
 ): Promise<ClaimedProduct[]> {
-  const rows = await store.db.transaction().execute(async (trx) => {
-    // A claim is only a lease: if the server crashes before this commit reaches disk, the
-    // products are simply claimed again. Not waiting for the WAL flush halves a tick's claim.
-    await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-    const claimed = await sql<{ id: number; domain_id: number; asin: string; interval_minutes: number; failures: number }>`
-      UPDATE tracked_products t
-      SET lease_owner = ${options.worker}, lease_until = now() + make_interval(secs => ${options.leaseSeconds})
-      FROM (
-        SELECT id FROM tracked_products
-        WHERE active AND next_due <= now() AND (lease_until IS NULL OR lease_until < now())
-        ORDER BY next_due
-        LIMIT ${options.limit}
-        FOR UPDATE SKIP LOCKED) due
-      WHERE t.id = due.id
-      RETURNING t.id, t.domain_id, t.asin, t.interval_minutes, t.failures`.execute(trx);
-    return claimed.rows;
-  });
+  // One statement, its own transaction. A claim is only a lease: if the server crashes
+  // before this commit reaches disk, the products are simply claimed again, so the commit
+  // does not wait for the WAL flush (set_config(…, true) lasts until this statement's
+  // commit). Together that is one round trip instead of four and half the latency.
+  const { rows } = await sql<{ id: number; domain_id: number; asin: string; interval_minutes: number; failures: number }>`
+    UPDATE tracked_products t
+    SET lease_owner = ${options.worker}, lease_until = now() + make_interval(secs => ${options.leaseSeconds})
+    FROM (
+      SELECT id FROM tracked_products
+      WHERE active AND next_due <= now() AND (lease_until IS NULL OR lease_until < now())
+      ORDER BY next_due
+      LIMIT ${options.limit}
+      FOR UPDATE SKIP LOCKED) due,
+      (SELECT set_config('synchronous_commit', 'off', true)) no_flush
+    WHERE t.id = due.id
+    RETURNING t.id, t.domain_id, t.asin, t.interval_minutes, t.failures`.execute(store.db);
   return rows.map((r) => ({
     id: r.id,
     domainId: r.domain_id,
