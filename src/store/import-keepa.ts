@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import type { StoredProductParts } from '../keepa/product-object.js';
 import type { Store } from './database.js';
-import { addProductCodes, upsertProducts } from './products.js';
+import { addProductCodes, touchPriceChange, upsertProducts } from './products.js';
 import { ensureSeries, refreshSeriesTails, seriesKey } from './series-rows.js';
 
 export interface ImportCounts {
@@ -45,10 +45,7 @@ export async function importKeepaProduct(store: Store, parts: StoredProductParts
     const productId = product!.id;
     await addProductCodes(trx, productId, parts.domainId, codesOf(parts.meta));
     const lastPriceChange = asNumber(parts.meta.lastPriceChange);
-    if (lastPriceChange !== null) {
-      await sql`UPDATE products SET last_price_change = greatest(last_price_change, ${lastPriceChange}::int)
-                WHERE id = ${productId}`.execute(trx);
-    }
+    if (lastPriceChange !== null) await touchPriceChange(trx, new Map([[productId, lastPriceChange]]));
 
     const names = [...parts.numeric.keys(), ...parts.text.keys()];
     const series = await ensureSeries(trx, names.map((name) => ({ productId, name })));
