@@ -7,6 +7,9 @@
 //   - the previous observation of the same series in this call (written, or equal to
 //     what was in force, so it is what holds from its minute on).
 // The last observation of a series at one minute wins over earlier ones in the call.
+// Each observation finds its series row by one index probe (LATERAL … LIMIT 1): a join
+// let the planner hash the whole series table on every call, a cost that grows with
+// every product tracked instead of with the call.
 // Observations of a series that has no row yet are left out and counted as unmatched:
 // the caller creates the rows and runs the statement again, which the change-only
 // comparison makes safe (what was written the first time compares equal the second).
@@ -46,7 +49,9 @@ export async function recordNumericChanges(db: Db, input: NumericInput): Promise
       FROM unnest(${input.productIds}::int[], ${input.names}::text[], ${input.ts}::int[],
                   ${input.values}::int[], ${input.seconds}::int[], ${input.isPrice}::bool[])
            WITH ORDINALITY AS o(product_id, name, t, value, second, is_price, ord)
-      LEFT JOIN series s ON s.product_id = o.product_id AND s.name = o.name
+      LEFT JOIN LATERAL (
+        SELECT s.id, s.last_t, s.last_value, s.last_second, s.last_text FROM series s
+        WHERE s.product_id = o.product_id AND s.name = o.name LIMIT 1) s ON true
       ORDER BY s.id, o.t, o.ord DESC
     ), sequenced AS (
       SELECT o.*, lag(o.t) OVER w AS prev_t, lag(o.value) OVER w AS prev_value, lag(o.second) OVER w AS prev_second
@@ -96,7 +101,9 @@ export async function recordTextChanges(db: Db, input: TextInput): Promise<Chang
       FROM (SELECT (e->>0)::int AS product_id, e->>1 AS name, (e->>2)::int AS t,
                    ARRAY(SELECT jsonb_array_elements_text(e->3)) AS vals, ord
             FROM jsonb_array_elements(${JSON.stringify(input)}::jsonb) WITH ORDINALITY AS j(e, ord)) o
-      LEFT JOIN series s ON s.product_id = o.product_id AND s.name = o.name
+      LEFT JOIN LATERAL (
+        SELECT s.id, s.last_t, s.last_value, s.last_second, s.last_text FROM series s
+        WHERE s.product_id = o.product_id AND s.name = o.name LIMIT 1) s ON true
       ORDER BY s.id, o.t, o.ord DESC
     ), sequenced AS (
       SELECT o.*, lag(o.t) OVER w AS prev_t, lag(o.vals) OVER w AS prev_vals
