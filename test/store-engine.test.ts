@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assembleKeepaProduct, splitKeepaProduct } from '../src/keepa/product-object.js';
 import {
-  compressAllChunks, dbInfo, importKeepaProduct, listMigrations, migrate, openStore, readProducts, StoreError,
+  compressAllChunks, dbInfo, importKeepaProduct, listMigrations, migrate, openStore, readProducts, recordObservations, StoreError,
 } from '../src/store/index.js';
 import { serverEngineFor, serverTestUrl } from './helpers/engines.js';
 import { KEEPA_FULL, keepaFixture } from './helpers/fixtures.js';
@@ -49,7 +49,7 @@ describe('embedded TimescaleDB', () => {
     }
   });
 
-  it('compresses point chunks and reads the same arrays back', async () => {
+  it('compresses point chunks, reads the same arrays back and merges late scrapes into them', async () => {
     const store = await openStore({ databaseUrl: undefined, dataDir });
     try {
       await importKeepaProduct(store, splitKeepaProduct(product));
@@ -72,6 +72,17 @@ describe('embedded TimescaleDB', () => {
     try {
       const read = (await readProducts(reopened, 1, [product.asin])).get(product.asin)!;
       expect(assembleKeepaProduct(read).csv).toEqual(product.csv);
+      // a late scrape inside a compressed chunk: compared with the compressed point in
+      // force then, written only when it differs
+      const newPrices = product.csv[1]!;
+      const [t, price] = [newPrices[2]!, newPrices[3]!];
+      const late = (minute: number, value: number) =>
+        recordObservations(reopened, [{ domainId: 1, asin: product.asin, at: minute, numeric: [{ name: 'csv:1', value }] }]);
+      expect((await late(t + 1, price)).pointsWritten).toBe(0);
+      expect((await late(t + 1, price + 1)).pointsWritten).toBe(1);
+      const stored = assembleKeepaProduct((await readProducts(reopened, 1, [product.asin])).get(product.asin)!).csv[1]!;
+      expect(stored.slice(0, 6)).toEqual([...newPrices.slice(0, 4), t + 1, price + 1]);
+      expect(stored.length).toBe(newPrices.length + 2);
     } finally {
       await reopened.close();
     }
