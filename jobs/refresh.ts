@@ -6,6 +6,7 @@ import { tldForDomainId } from '../src/keepa/domains.js';
 import { mapObservation } from '../src/keepa/observation-mapping.js';
 import { keepaNow } from '../src/keepa/time.js';
 import { recordObservations, type Store } from '../src/store/index.js';
+import { inLanes } from './lanes.js';
 import type { ScrapeProduct } from './scrape-tracked.js';
 
 export function createRefresh(
@@ -16,18 +17,13 @@ export function createRefresh(
   return async (domainId, asins) => {
     const tld = tldForDomainId(domainId);
     if (!tld) return;
-    let next = 0;
-    const lane = async () => {
-      while (next < asins.length) {
-        const asin = asins[next++]!;
-        const outcome = await scrape(asin, tld);
-        if (!outcome.ok) {
-          options.logger?.warn({ asin, domainId, code: outcome.error.code }, 'refresh scrape failed; serving stored data');
-          continue;
-        }
-        await recordObservations(store, [mapObservation(outcome.product, domainId, keepaNow(options.clock))]);
+    await inLanes(asins, options.concurrency ?? 4, async (asin) => {
+      const outcome = await scrape(asin, tld);
+      if (!outcome.ok) {
+        options.logger?.warn({ asin, domainId, code: outcome.error.code }, 'refresh scrape failed; serving stored data');
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, asins.length) }, lane));
+      await recordObservations(store, [mapObservation(outcome.product, domainId, keepaNow(options.clock))]);
+    });
   };
 }

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import { claimDue, compressOldChunks, type Store } from '../src/store/index.js';
+import { inLanes } from './lanes.js';
 import { scrapeTracked, type ScrapeProduct, type TrackedScrapeSummary } from './scrape-tracked.js';
 
 export interface TickOptions {
@@ -41,7 +42,7 @@ export function defaultWorkerName(): string {
 export async function runTick(options: TickOptions): Promise<TickSummary> {
   const started = Date.now();
   const worker = options.worker ?? defaultWorkerName();
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const concurrency = options.concurrency ?? 4;
   const summary = { scraped: 0, ok: 0, failed: 0, pointsWritten: 0, errorsByCode: {} as Record<string, number> };
   for (;;) {
     const claims = await claimDue(options.store, {
@@ -50,23 +51,18 @@ export async function runTick(options: TickOptions): Promise<TickSummary> {
       leaseSeconds: options.leaseSeconds ?? 600,
     });
     if (claims.length === 0) break;
-    let next = 0;
-    const lane = async () => {
-      while (next < claims.length) {
-        const claim = claims[next++]!;
-        const result = await scrapeTracked(options.store, options.scrape, claim, worker, options.clock);
-        summary.scraped++;
-        summary.pointsWritten += result.pointsWritten;
-        if (result.ok) summary.ok++;
-        else {
-          summary.failed++;
-          summary.errorsByCode[result.errorCode!] = (summary.errorsByCode[result.errorCode!] ?? 0) + 1;
-        }
-        options.logger?.debug(result, 'scraped');
-        options.onScrape?.(result);
+    await inLanes(claims, concurrency, async (claim) => {
+      const result = await scrapeTracked(options.store, options.scrape, claim, worker, options.clock);
+      summary.scraped++;
+      summary.pointsWritten += result.pointsWritten;
+      if (result.ok) summary.ok++;
+      else {
+        summary.failed++;
+        summary.errorsByCode[result.errorCode!] = (summary.errorsByCode[result.errorCode!] ?? 0) + 1;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, claims.length) }, lane));
+      options.logger?.debug(result, 'scraped');
+      options.onScrape?.(result);
+    });
   }
   return { ...summary, durationMs: Date.now() - started };
 }

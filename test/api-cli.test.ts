@@ -1,17 +1,16 @@
 // The CLI around the API: keys create/list/revoke, `serve` answering a Keepa request and
 // stopping gracefully on SIGTERM, and `export --stats --as-of` (the /product code path).
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareStats, statsNowOfResponse } from '../src/keepa/stats-compare.js';
 import { KEEPA_EPOCH_MINUTES } from '../src/keepa/time.js';
+import { cliEnvFor, runCli } from './helpers/cli.js';
 import { testEngines, type TestDatabase } from './helpers/engines.js';
 import { KEEPA_FULL, keepaFixture, SHARED_FIXTURES } from './helpers/fixtures.js';
 
-const run = promisify(execFile);
 const ASIN = 'B0D8W1YVBX';
 
 describe.each(testEngines())('API CLI on $name', (engine) => {
@@ -22,12 +21,7 @@ describe.each(testEngines())('API CLI on $name', (engine) => {
 
   beforeAll(async () => {
     database = await engine.create();
-    env = {
-      ...process.env,
-      PRICEKEEP_DATA_DIR: database.config.dataDir || scratch,
-      DATABASE_URL: database.config.databaseUrl ?? '',
-      PRICEKEEP_LOG_LEVEL: 'info',
-    };
+    env = cliEnvFor(database, scratch, { PRICEKEEP_LOG_LEVEL: 'info' });
     const imported = await pricekeep('import', `${SHARED_FIXTURES}keepa/${KEEPA_FULL}`);
     expect(imported.code).toBe(0);
   });
@@ -36,11 +30,7 @@ describe.each(testEngines())('API CLI on $name', (engine) => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  const pricekeep = (...args: string[]) =>
-    run(process.execPath, ['bin/pricekeep.js', ...args], { env, maxBuffer: 64 * 1024 * 1024 }).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const pricekeep = (...args: string[]) => runCli(env, ...args);
 
   it('keys create prints a new 64-character key once; list shows it without the key; revoke ends it', async () => {
     const created = await pricekeep('keys', 'create', '--name', 'dashboard', '--refill-rate', '30');

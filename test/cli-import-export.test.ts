@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnvFor, runCli } from './helpers/cli.js';
 import { testEngines, type TestDatabase } from './helpers/engines.js';
 import { KEEPA_FULL, KEEPA_LATER, keepaFixture, SHARED_FIXTURES, storedFieldsOf } from './helpers/fixtures.js';
-
-const run = promisify(execFile);
 
 // Each command starts its own process (and, embedded, its own WASM database): slow on a busy machine.
 describe.each(testEngines())('pricekeep import/export CLI on $name', { timeout: 240_000 }, (engine) => {
@@ -17,18 +14,14 @@ describe.each(testEngines())('pricekeep import/export CLI on $name', { timeout: 
 
   beforeAll(async () => {
     database = await engine.create();
-    env = { ...process.env, PRICEKEEP_DATA_DIR: database.config.dataDir || scratch, DATABASE_URL: database.config.databaseUrl ?? '' };
+    env = cliEnvFor(database, scratch);
   });
   afterAll(async () => {
     await database?.drop();
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  const pricekeep = (...args: string[]) =>
-    run(process.execPath, ['bin/pricekeep.js', ...args], { env, maxBuffer: 64 * 1024 * 1024 }).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const pricekeep = (...args: string[]) => runCli(env, ...args);
 
   async function counts() {
     const { stdout } = await pricekeep('db', '--json');

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runTick } from '../jobs/scheduler.js';
 import type { ScrapeOutcome, ScrapedProduct } from '../src/scraper/index.js';
-import { addTracking, claimDue, listTracking, openStore, type Store } from '../src/store/index.js';
-import { serverEngineFor, serverTestUrl, type TestDatabase } from './helpers/engines.js';
+import { addTracking, claimDue, listTracking } from '../src/store/index.js';
+import { serverTestUrl, useTwoServerStores } from './helpers/engines.js';
 
 /** A minimal clean product page as the scraper would return it. */
 function scraped(asin: string, priceMinor: number): ScrapedProduct {
@@ -16,20 +16,11 @@ function scraped(asin: string, priceMinor: number): ScrapedProduct {
 }
 
 describe.runIf(serverTestUrl())('two workers on one PostgreSQL server', () => {
-  let database: TestDatabase;
-  let stores: Store[] = [];
-  beforeAll(async () => {
-    database = await serverEngineFor(serverTestUrl()!).create();
-    stores = [await database.open(), await openStore(database.config, { poolSize: 4 })];
-  });
-  afterAll(async () => {
-    for (const store of stores) await store.close();
-    await database?.drop();
-  });
+  const servers = useTwoServerStores(serverTestUrl()!);
 
   it('scrape 200 due products once each: none twice, none skipped', async () => {
     const asins = Array.from({ length: 200 }, (_, i) => `B0W${String(i).padStart(7, '0')}`);
-    await addTracking(stores[0]!, 1, asins, 60);
+    await addTracking(servers.stores[0]!, 1, asins, 60);
     const calls = new Map<string, string[]>();
     const scrapeAs = (worker: string) => async (asin: string): Promise<ScrapeOutcome> => {
       calls.set(asin, [...(calls.get(asin) ?? []), worker]);
@@ -37,8 +28,8 @@ describe.runIf(serverTestUrl())('two workers on one PostgreSQL server', () => {
       return { ok: true, product: scraped(asin, 1000 + asin.charCodeAt(9)), attempts: [] };
     };
     const [a, b] = await Promise.all([
-      runTick({ store: stores[0]!, scrape: scrapeAs('A'), worker: 'A', batchSize: 10, concurrency: 4 }),
-      runTick({ store: stores[1]!, scrape: scrapeAs('B'), worker: 'B', batchSize: 10, concurrency: 4 }),
+      runTick({ store: servers.stores[0]!, scrape: scrapeAs('A'), worker: 'A', batchSize: 10, concurrency: 4 }),
+      runTick({ store: servers.stores[1]!, scrape: scrapeAs('B'), worker: 'B', batchSize: 10, concurrency: 4 }),
     ]);
     expect(calls.size).toBe(200);
     expect([...calls.values()].filter((workers) => workers.length > 1)).toEqual([]);
@@ -46,16 +37,16 @@ describe.runIf(serverTestUrl())('two workers on one PostgreSQL server', () => {
     // both took part
     expect(a.scraped).toBeGreaterThan(0);
     expect(b.scraped).toBeGreaterThan(0);
-    const rows = await listTracking(stores[0]!);
+    const rows = await listTracking(servers.stores[0]!);
     expect(rows.every((r) => r.lastSuccessAt !== null && r.nextDue.getTime() > Date.now() + 50 * 60_000)).toBe(true);
   });
 
   it('a crashed worker’s lease expires and its products are claimed again', async () => {
-    await addTracking(stores[0]!, 1, ['B0LEASE001'], 60);
-    const claimed = await claimDue(stores[0]!, { worker: 'crashing', limit: 10, leaseSeconds: 1 });
+    await addTracking(servers.stores[0]!, 1, ['B0LEASE001'], 60);
+    const claimed = await claimDue(servers.stores[0]!, { worker: 'crashing', limit: 10, leaseSeconds: 1 });
     expect(claimed.map((c) => c.asin)).toEqual(['B0LEASE001']);
-    expect(await claimDue(stores[1]!, { worker: 'other', limit: 10, leaseSeconds: 60 })).toEqual([]);
+    expect(await claimDue(servers.stores[1]!, { worker: 'other', limit: 10, leaseSeconds: 60 })).toEqual([]);
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await claimDue(stores[1]!, { worker: 'other', limit: 10, leaseSeconds: 60 })).map((c) => c.asin)).toEqual(['B0LEASE001']);
+    expect((await claimDue(servers.stores[1]!, { worker: 'other', limit: 10, leaseSeconds: 60 })).map((c) => c.asin)).toEqual(['B0LEASE001']);
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CSV } from '../src/keepa/csv-type.js';
 import { assembleKeepaProduct } from '../src/keepa/product-object.js';
-import { openStore, readProducts, recordObservations, StoreError, type Observation, type Store } from '../src/store/index.js';
-import { serverEngineFor, serverTestUrl, testEngines, useTestStore, type TestDatabase } from './helpers/engines.js';
+import { readProducts, recordObservations, StoreError, type Observation, type Store } from '../src/store/index.js';
+import { serverTestUrl, testEngines, useTestStore, useTwoServerStores } from './helpers/engines.js';
 
 const T0 = 8_000_000;
 const ASIN = 'B000000001';
@@ -111,16 +111,7 @@ describe.each(testEngines())('change-only recording on $name', (engine) => {
 });
 
 describe.runIf(serverTestUrl())('concurrent writers on the PostgreSQL server', () => {
-  let database: TestDatabase;
-  let stores: Store[] = [];
-  beforeAll(async () => {
-    database = await serverEngineFor(serverTestUrl()!).create();
-    stores = [await database.open(), await openStore(database.config, { poolSize: 4 })];
-  });
-  afterAll(async () => {
-    for (const s of stores) await s.close();
-    await database?.drop();
-  });
+  const servers = useTwoServerStores(serverTestUrl()!);
 
   it('two writers feeding the same observations write every point exactly once', async () => {
     const asins = Array.from({ length: 12 }, (_, i) => `B0000001${String(i).padStart(2, '0')}`);
@@ -132,12 +123,12 @@ describe.runIf(serverTestUrl())('concurrent writers on the PostgreSQL server', (
       for (let i = 0; i < sequence.length; i += 5) await recordObservations(store, sequence.slice(i, i + 5));
     };
     await Promise.all([
-      feed(stores[0]!, scrapes(asins)),
-      feed(stores[1]!, scrapes([...asins].reverse())),
-      feed(stores[1]!, scrapes(asins)),
+      feed(servers.stores[0]!, scrapes(asins)),
+      feed(servers.stores[1]!, scrapes([...asins].reverse())),
+      feed(servers.stores[1]!, scrapes(asins)),
     ]);
     for (const asin of asins) {
-      const product = (await exportOf(stores[0]!, asin))!;
+      const product = (await exportOf(servers.stores[0]!, asin))!;
       expect(product.csv[CSV.AMAZON], asin).toEqual(expectedAmazon);
       expect(product.csv[CSV.BUY_BOX_SHIPPING], asin).toEqual(expectedBuyBox);
       expect(product.buyBoxSellerIdHistory, asin).toEqual(expectedSellers);

@@ -2,16 +2,14 @@
 // printed once at creation; the database keeps only its SHA-256 hash.
 import type { Command } from 'commander';
 import { CliError } from './cli-error.js';
+import { integerOption } from './integer-option.js';
+import { formatTable } from './table.js';
 import { withStore } from './open-store.js';
 
 const DEFAULT_REFILL_RATE = 20;
 
 function refillRateOf(raw: string): number {
-  const rate = Number(raw);
-  if (!Number.isInteger(rate) || rate < 1 || rate > 1_000_000) {
-    throw new CliError(`--refill-rate must be an integer between 1 and 1000000 (tokens per minute), got "${raw}"`, 2);
-  }
-  return rate;
+  return integerOption('--refill-rate', raw, 1, 1_000_000, 'tokens per minute');
 }
 
 async function create(options: { name: string; refillRate: string }): Promise<void> {
@@ -68,8 +66,7 @@ async function list(options: { all?: boolean; json?: boolean }): Promise<void> {
       ['ID', 'NAME', 'KEY', 'REFILL/MIN', 'TOKENS', 'CREATED', 'REVOKED'],
       ...keys.map((k) => [String(k.id), k.name, `${k.prefix}…`, String(k.refillRate), String(k.tokens), k.createdAt, k.revokedAt ?? '-']),
     ];
-    const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-    for (const row of rows) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+    process.stdout.write(formatTable(rows));
   });
 }
 

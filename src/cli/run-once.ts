@@ -3,7 +3,10 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { integerOption } from './integer-option.js';
 import { withStore } from './open-store.js';
+
+const MAX_CONCURRENCY = 64;
 
 export function register(program: Command): void {
   program
@@ -11,6 +14,7 @@ export function register(program: Command): void {
     .description('scrape every tracked product that is due now, then exit with a summary')
     .option('--concurrency <n>', 'scrapes in flight at once', '4')
     .action(async (options: { concurrency: string }) => {
+      const concurrency = integerOption('--concurrency', options.concurrency, 1, MAX_CONCURRENCY);
       await withStore(async (store, config) => {
         const { runTick } = await import('../../jobs/scheduler.js');
         const { createScraper } = await import('../scraper/index.js');
@@ -19,7 +23,7 @@ export function register(program: Command): void {
           const summary = await runTick({
             store,
             scrape: (asin, tld) => scraper.scrapeProduct(asin, tld),
-            concurrency: Number(options.concurrency) || 4,
+            concurrency,
             onScrape: (s) =>
               process.stderr.write(`${s.ok ? 'ok  ' : 'FAIL'} ${s.asin} (domain ${s.domainId}) ` +
                 `${s.ok ? `${s.pointsWritten} point(s)` : s.errorCode} in ${s.durationMs} ms\n`),
@@ -41,6 +45,7 @@ export function register(program: Command): void {
     .description('run the scheduler alone (scrapes due products every minute) until stopped')
     .option('--concurrency <n>', 'scrapes in flight at once', '4')
     .action(async (options: { concurrency: string }) => {
+      const concurrency = integerOption('--concurrency', options.concurrency, 1, MAX_CONCURRENCY);
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
       await withStore(async (store) => {
@@ -50,7 +55,7 @@ export function register(program: Command): void {
         const scheduler = startScheduler({
           store,
           scrape: (asin, tld) => scraper.scrapeProduct(asin, tld),
-          concurrency: Number(options.concurrency) || 4,
+          concurrency,
           logger,
         });
         logger.info({ engine: store.engine }, 'worker started');

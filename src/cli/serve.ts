@@ -2,6 +2,7 @@
 // configured database (embedded by default). Stops gracefully on SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { CliError } from './cli-error.js';
+import { integerOption } from './integer-option.js';
 
 export function register(program: Command): void {
   program
@@ -10,10 +11,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'TCP port (default PORT or 8080)')
     .option('--host <host>', 'interface to listen on (default PRICEKEEP_HOST or 127.0.0.1)')
     .action(async (options: { port?: string; host?: string }) => {
-      const port = options.port === undefined ? undefined : Number(options.port);
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-        throw new CliError(`--port must be an integer between 0 and 65535, got "${options.port}"`, 2);
-      }
+      const port = options.port === undefined ? undefined : integerOption('--port', options.port, 0, 65535);
       const { loadConfig } = await import('../config.js');
       const { createLogger } = await import('../logger.js');
       const { openStore } = await import('../store/index.js');

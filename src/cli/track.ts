@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliError } from './cli-error.js';
 import { DEFAULT_INTERVAL_MINUTES, parseInterval } from '../interval.js';
 import { withStore } from './open-store.js';
+import { formatTable } from './table.js';
 
 async function domainAndAsins(domainText: string, asins: string[]) {
   const { parseDomain } = await import('../keepa/domains.js');
@@ -29,11 +30,11 @@ export function register(program: Command): void {
     .command('add')
     .description('track ASINs (or change their interval)')
     .requiredOption('--domain <tld>', 'marketplace TLD or Keepa domain id')
-    .option('--every <interval>', 'scrape interval: 15m, 1h, 6h, 1d', '1h')
+    .option('--every <interval>', `scrape interval: 15m, 1h, 6h, 1d (default ${DEFAULT_INTERVAL_MINUTES / 60}h)`)
     .argument('<asins...>', 'ASINs (space- or comma-separated)')
-    .action(async (asins: string[], options: { domain: string; every: string }) => {
+    .action(async (asins: string[], options: { domain: string; every?: string }) => {
       const target = await domainAndAsins(options.domain, asins);
-      const minutes = parseInterval(options.every);
+      const minutes = options.every === undefined ? DEFAULT_INTERVAL_MINUTES : parseInterval(options.every);
       if (minutes === undefined) throw new CliError(`--every must look like 15m, 1h, 6h or 1d, got "${options.every}"`, 2);
       await withStore(async (store) => {
         const { addTracking } = await import('../store/index.js');
@@ -69,8 +70,7 @@ export function register(program: Command): void {
             r.active ? (r.lastErrorCode ? `${r.lastErrorCode}: ${r.lastErrorMessage}` : 'ok') : `inactive (${r.inactiveReason})`,
           ]);
         }
-        const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-        for (const l of lines) process.stdout.write(`${l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+        process.stdout.write(formatTable(lines));
         process.stdout.write(`${rows.length} tracked\n`);
       });
     });

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { StoredProductParts } from '../keepa/product-object.js';
 import type { Store } from './database.js';
 import { addProductCodes, touchPriceChange, upsertProducts } from './products.js';
-import { ensureSeries, refreshSeriesTails, seriesKey } from './series-rows.js';
+import { productSeriesIds, refreshSeriesTails } from './series-rows.js';
 
 export interface ImportCounts {
   /** Points that were not stored before. */
@@ -48,8 +48,8 @@ export async function importKeepaProduct(store: Store, parts: StoredProductParts
     if (lastPriceChange !== null) await touchPriceChange(trx, new Map([[productId, lastPriceChange]]));
 
     const names = [...parts.numeric.keys(), ...parts.text.keys()];
-    const series = await ensureSeries(trx, names.map((name) => ({ productId, name })));
-    const idOf = (name: string) => series.get(seriesKey(productId, name))!.id;
+    const series = await productSeriesIds(trx, productId, names);
+    const idOf = (name: string) => series.get(name)!;
 
     const ids: number[] = [];
     const ts: number[] = [];
@@ -91,7 +91,7 @@ export async function importKeepaProduct(store: Store, parts: StoredProductParts
       for (const row of rows) row.inserted ? inserted++ : updated++;
     }
 
-    await refreshSeriesTails(trx, [...series.values()].map((s) => s.id));
+    await refreshSeriesTails(trx, [...series.values()]);
     const total = ids.length + textEntries.length;
     return { inserted, updated, unchanged: total - inserted - updated, series: series.size };
   });

@@ -4,61 +4,13 @@ import type { Database } from './db-types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface SeriesRow {
-  readonly id: number;
-  readonly productId: number;
-  readonly name: string;
-  lastT: number | null;
-  lastValue: number | null;
-  lastSecond: number | null;
-  lastText: string[] | null;
-}
-
-export function seriesKey(productId: number, name: string): string {
-  return `${productId}|${name}`;
-}
-
-/** Creates missing series rows and returns all requested ones keyed by `seriesKey`. */
-export async function ensureSeries(
-  db: Db,
-  wanted: ReadonlyArray<{ productId: number; name: string }>,
-): Promise<Map<string, SeriesRow>> {
-  const byKey = new Map<string, SeriesRow>();
-  if (wanted.length === 0) return byKey;
-  const productIds = wanted.map((w) => w.productId);
-  const names = wanted.map((w) => w.name);
-  const select = () =>
-    sql<{
-      id: number;
-      product_id: number;
-      name: string;
-      last_t: number | null;
-      last_value: number | null;
-      last_second: number | null;
-      last_text: string[] | null;
-    }>`
-      SELECT s.id, s.product_id, s.name, s.last_t, s.last_value, s.last_second, s.last_text
-      FROM series s WHERE s.product_id = ANY(${[...new Set(productIds)]}::int[])`.execute(db);
-  // Most calls find every series already there: read the products' series first (one
-  // index range each), create only what is missing.
-  let { rows } = await select();
-  const present = new Set(rows.map((r) => seriesKey(r.product_id, r.name)));
-  if (wanted.some((w) => !present.has(seriesKey(w.productId, w.name)))) {
-    await createMissingSeries(db, wanted);
-    ({ rows } = await select());
-  }
-  for (const r of rows) {
-    byKey.set(seriesKey(r.product_id, r.name), {
-      id: r.id,
-      productId: r.product_id,
-      name: r.name,
-      lastT: r.last_t,
-      lastValue: r.last_value,
-      lastSecond: r.last_second,
-      lastText: r.last_text,
-    });
-  }
-  return byKey;
+/** The ids of one product's series by name, creating the missing ones. */
+export async function productSeriesIds(db: Db, productId: number, names: readonly string[]): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map();
+  await createMissingSeries(db, names.map((name) => ({ productId, name })));
+  const { rows } = await sql<{ id: number; name: string }>`
+    SELECT id, name FROM series WHERE product_id = ${productId} AND name = ANY(${[...names]}::text[])`.execute(db);
+  return new Map(rows.map((r) => [r.name, r.id]));
 }
 
 /**

@@ -99,3 +99,21 @@ export function useTestStore(engine: TestEngine): OpenTestStore {
   });
   return handle;
 }
+
+/**
+ * Two stores with pools of their own on one fresh database of the server at `url` (two
+ * workers or writers racing each other), opened before the suite and closed and dropped
+ * after it. Read `.stores` inside tests.
+ */
+export function useTwoServerStores(url: string): { readonly stores: Store[] } {
+  const handle = { stores: [] as Store[], database: undefined as TestDatabase | undefined };
+  beforeAll(async () => {
+    handle.database = await serverEngine(url).create();
+    handle.stores = [await handle.database.open(), await openStore(handle.database.config, { poolSize: 4 })];
+  });
+  afterAll(async () => {
+    for (const store of handle.stores) await store.close();
+    await handle.database?.drop();
+  });
+  return handle;
+}
