@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { request } from 'undici';
-import { apiKeyPrefix, generateApiKey, hashApiKey } from '../src/api/api-key.js';
+import { apiKeyPrefix, generateApiKey, hashApiKey } from '../src/auth/api-key.js';
 import { startApiServer } from '../src/api/run.js';
 import { loadConfig } from '../src/config.js';
 import { newBucket } from '../src/keepa/envelope.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { apiKeyPrefix, generateApiKey, hashApiKey } from '../src/api/api-key.js';
+import { apiKeyPrefix, generateApiKey, hashApiKey } from '../src/auth/api-key.js';
 import { buildServer } from '../src/api/server.js';
 import { loadConfig } from '../src/config.js';
 import { newBucket } from '../src/keepa/envelope.js';

@@ -5,6 +5,9 @@ import { emptyKeepaProduct, splitKeepaProduct } from '../src/keepa/product-objec
 import { statsNowOfResponse } from '../src/keepa/stats-compare.js';
 import { MINUTES_PER_DAY } from '../src/keepa/time.js';
 import { importKeepaProduct } from '../src/store/index.js';
+import { scrapeError } from '../src/scraper/errors.js';
+import type { ScrapeOutcome } from '../src/scraper/types.js';
+import { createRefresh } from '../jobs/refresh.js';
 import { apiHarness, createKey, SimClock, url, type ApiHarness } from './helpers/api-server.js';
 import { testEngines } from './helpers/engines.js';
 import { KEEPA_FULL, KEEPA_LATER, keepaFixture, storedFieldsOf } from './helpers/fixtures.js';
@@ -166,6 +169,7 @@ describe.each(testEngines())('GET /product on $name', (engine) => {
           calls.push([domainId, asins]);
           // what a scrape would store: the newer capture of the same product
           if (asins.includes(ASIN)) await importKeepaProduct(harness.store, splitKeepaProduct(later));
+          return { failed: [] };
         },
       });
       const get = async (params: Record<string, string | number>) =>
@@ -198,6 +202,14 @@ describe.each(testEngines())('GET /product on $name', (engine) => {
       const response = await failing.inject({ method: 'GET', url: url('/product', { key, domain: 1, asin: ASIN, update: 0 }) });
       expect(response.statusCode).toBe(200);
       expect(response.json().products[0].asin).toBe(ASIN);
+      expect(response.json().tokensConsumed).toBe(1);
+    });
+
+    it('refunds the live update of a scrape that fails through the real refresh (captcha), charging only the product', async () => {
+      const captcha = async (): Promise<ScrapeOutcome> => ({ ok: false, error: scrapeError('blocked_by_amazon'), attempts: [] });
+      const failing = await harness.server({ refresh: createRefresh(harness.store, captcha) });
+      const response = await failing.inject({ method: 'GET', url: url('/product', { key, domain: 1, asin: ASIN, update: 0 }) });
+      expect(response.statusCode).toBe(200);
       expect(response.json().tokensConsumed).toBe(1);
     });
 

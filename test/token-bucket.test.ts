@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../src/api/api-key.js';
+import { hashApiKey } from '../src/auth/api-key.js';
 import {
   adjustBucket,
   admitRequest,

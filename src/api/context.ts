@@ -1,52 +1,29 @@
-// What every route reaches through `request.server.pricekeep`, and the per-request Keepa
-// state (key, bucket, tokens consumed) that the envelope is built from.
-import { performance } from 'node:perf_hooks';
+// What every protocol plugin reaches through `request.server.pricekeep`: the store, the
+// configuration, the injected clock and the optional scrape-now hook. Protocol-neutral.
 import type { Config } from '../config.js';
-import type { TokenSnapshot } from '../keepa/envelope.js';
 import type { Store } from '../store/index.js';
 
 /**
  * Scrapes these products now and stores what was observed (the tracking pipeline).
- * Rejections are logged and the products served as stored.
+ * Resolves to the ASINs whose scrape failed (nothing was recorded for them).
  */
-export type RefreshProducts = (domainId: number, asins: readonly string[]) => Promise<void>;
+export type RefreshProducts = (domainId: number, asins: readonly string[]) => Promise<RefreshOutcome>;
+
+export interface RefreshOutcome {
+  /** ASINs whose scrape did not produce an observation (captcha, 404, network…). */
+  readonly failed: readonly string[];
+}
 
 export interface ApiContext {
   readonly store: Store;
   readonly config: Config;
-  /** Unix ms; injected so tests run the token bucket over a simulated clock. */
+  /** Unix ms; injected so tests run token buckets, leases and stats over a simulated clock. */
   readonly clock: () => number;
   readonly refresh: RefreshProducts | null;
-}
-
-export interface KeyBucket extends TokenSnapshot {
-  readonly keyId: number;
-  readonly keyName: string;
-}
-
-export interface KeepaRequestState {
-  /** performance.now() at arrival, for processingTimeInMs (real time even under a test clock). */
-  readonly startedAt: number;
-  /** SHA-256 of a well-formed `key`, once read. */
-  keyHash: string | null;
-  /** The key's bucket as last seen in the database (null: no valid key yet). */
-  bucket: KeyBucket | null;
-  /** Tokens charged to this request so far (refunded if it ends in an error). */
-  consumed: number;
-}
-
-/** The request's Keepa state, created on first use (also for requests failing before hooks). */
-export function keepaState(request: { keepa: KeepaRequestState | null }): KeepaRequestState {
-  request.keepa ??= { startedAt: performance.now(), keyHash: null, bucket: null, consumed: 0 };
-  return request.keepa;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     pricekeep: ApiContext;
-  }
-  interface FastifyRequest {
-    /** Use keepaState(request): null until the first use. */
-    keepa: KeepaRequestState | null;
   }
 }

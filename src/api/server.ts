@@ -1,55 +1,84 @@
-// The API server: fastify with Keepa's envelope on every answer, gzip for clients that
-// accept it (Keepa's Java client always gunzips), OpenAPI at /documentation, request logs
-// through pino with API keys redacted.
-import { performance } from 'node:perf_hooks';
+// The root of the API server: fastify with request logs (secrets redacted), gzip for
+// clients that accept it (Keepa's Java client always gunzips), OpenAPI at /documentation,
+// /health and /status, and one encapsulated plugin per protocol (./protocols.ts). The root
+// knows no protocol: it hands every request no route matched, and every error raised
+// before routing, to the protocol claiming it (./protocol.ts).
+import type { Socket } from 'node:net';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { createLogger, type Logger } from '../logger.js';
+import { createLogger, redactSecrets, type Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
 import type { ApiContext, RefreshProducts } from './context.js';
-import { installKeepaErrors } from './keepa-reply.js';
-import { API_ROUTES } from './routes/index.js';
+import { protocolFor, type ApiProtocol } from './protocol.js';
+import { PROTOCOLS } from './protocols.js';
+import { healthRoutes } from './root/health.js';
+import { statusRoutes } from './root/status.js';
 
 export interface BuildServerOptions {
   readonly store: Store;
   readonly config: Config;
-  /** Unix ms (default Date.now): the token bucket and stats run on it. */
+  /** Unix ms (default Date.now): token buckets, leases and stats run on it. */
   readonly clock?: () => number;
   /** Scrapes and stores products for `update`; without it products are served as stored. */
   readonly refresh?: RefreshProducts | null;
   /** Defaults to the pino logger of src/logger.ts at config.logLevel. */
   readonly logger?: Logger;
-  /** Route plugins (default API_ROUTES). */
-  readonly routes?: readonly FastifyPluginAsync[];
+  /** Protocol plugins (default PROTOCOLS). */
+  readonly protocols?: readonly ApiProtocol[];
 }
-
-const KEY_IN_URL = /([?&]key=)[^&]*/gi;
 
 /** The URL as logged: API keys never reach the logs. */
 export function redactUrl(url: string): string {
-  return url.replace(KEY_IN_URL, '$1***');
+  return redactSecrets(url);
 }
 
 function requestSerializer(request: FastifyRequest) {
   return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
 }
 
+/** Longest request URL accepted (Keepa's 100 ASINs take ~1.3 kB); longer gets 414. */
+export const MAX_URL_LENGTH = 16 * 1024;
+
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const protocols = options.protocols ?? PROTOCOLS;
   const logger = (options.logger ?? createLogger(options.config.logLevel)).child(
     { component: 'api' },
     { serializers: { req: requestSerializer } },
   );
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Keepa's own examples call /product/?key=…
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
     // HEAD /product would run (and charge) the whole request for no body: Keepa is GET only.
     exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,
+    // Errors of the router itself (a URL that is not valid percent-encoding) go to the
+    // protocol claiming the request, in its own error shape.
+    frameworkErrors: (error, request, reply) => {
+      void protocolFor(protocols, request).rootError(error, request, reply);
+    },
+    // A request line or header block Node cannot parse never reaches fastify: answer on
+    // the socket, in the shape of the protocol its path belongs to.
+    clientErrorHandler: (error, socket: Socket) => {
+      if (!socket.writable) return;
+      const overflow = error.code === 'HPE_HEADER_OVERFLOW';
+      const status = overflow ? 431 : 400;
+      const raw = (error as { rawPacket?: unknown }).rawPacket;
+      const firstLine = Buffer.isBuffer(raw) ? raw.toString('latin1', 0, 2048).split('\r\n', 1)[0]! : '';
+      const url = firstLine.split(' ')[1] ?? '/';
+      const { contentType, body } = protocolFor(protocols, { url, headers: {} }).rawError(
+        status,
+        overflow ? 'Request line or headers too large.' : 'Malformed HTTP request.',
+      );
+      socket.end(
+        `HTTP/1.1 ${status} ${overflow ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+          `Content-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
   });
   const context: ApiContext = {
     store: options.store,
@@ -59,9 +88,6 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   };
   app.decorate('pricekeep', context);
   app.decorateRequest('keepa', null);
-  app.addHook('onRequest', async (request) => {
-    request.keepa = { startedAt: performance.now(), keyHash: null, bucket: null, consumed: 0 };
-  });
 
   // threshold 0: Keepa's Java client gunzips every body, small error bodies included.
   // Level 1: on a 200 kB product it takes half the CPU of the default 6 for 9% more bytes.
@@ -79,16 +105,25 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       info: {
         title: 'pricekeep',
         description:
-          'Keepa-compatible API over self-hosted Amazon price histories. Every Keepa-style answer, errors included, ' +
-          'carries the envelope (timestamp, tokensLeft, refillIn, refillRate, tokenFlowReduction, tokensConsumed, ' +
-          'processingTimeInMs, error).',
+          'Self-hosted Amazon price histories. Keepa-compatible routes answer in Keepa\'s envelope (timestamp, tokensLeft, ' +
+          'refillIn, refillRate, tokenFlowReduction, tokensConsumed, processingTimeInMs, error), errors included.',
         version: '0.1.0',
       },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/documentation' });
 
-  installKeepaErrors(app);
-  for (const routes of options.routes ?? API_ROUTES) await app.register(routes);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.length > MAX_URL_LENGTH) {
+      const error = Object.assign(new Error(`URL longer than ${MAX_URL_LENGTH} characters.`), { statusCode: 414, code: 'PK_URI_TOO_LONG' });
+      return protocolFor(protocols, request).rootError(error as never, request, reply);
+    }
+  });
+  app.setNotFoundHandler(async (request, reply) => protocolFor(protocols, request).notFound(request, reply));
+  app.setErrorHandler(async (error, request, reply) => protocolFor(protocols, request).rootError(error as FastifyError, request, reply));
+
+  await app.register(healthRoutes);
+  await app.register(statusRoutes);
+  for (const protocol of protocols) await app.register(protocol.plugin);
   return app;
 }

@@ -34,7 +34,7 @@ export function register(program: Command): void {
       }
       if (options.stats !== undefined || options.asOf !== undefined) {
         // Same code path as GET /product (src/api/export-stats.ts).
-        const { planExport, exportProducts, ExportOptionError } = await import('../api/export-stats.js');
+        const { planExport, exportProducts, ExportOptionError } = await import('../products/export-stats.js');
         let plan;
         try {
           plan = planExport({ domainId: domain.id, asins, days: options.days, stats: options.stats, asOf: options.asOf });

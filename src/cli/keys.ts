@@ -16,7 +16,7 @@ async function create(options: { name: string; refillRate: string }): Promise<vo
   const name = options.name.trim();
   if (name.length === 0 || name.length > 100) throw new CliError('--name must be 1 to 100 characters', 2);
   const refillRate = refillRateOf(options.refillRate);
-  const { generateApiKey, hashApiKey, apiKeyPrefix } = await import('../api/api-key.js');
+  const { generateApiKey, hashApiKey, apiKeyPrefix } = await import('../auth/api-key.js');
   const { newBucket } = await import('../keepa/envelope.js');
   const { insertApiKey } = await import('../store/api-keys.js');
   const key = generateApiKey();

@@ -11,3 +11,4 @@ export {
   addTracking, removeTracking, listTracking, claimDue, finishScrape, trackingStatus,
   type TrackedProduct, type ClaimedProduct, type ScrapeResult, type TrackingStatus,
 } from './tracking.js';
+export { isDatabaseUnavailable } from './unavailable.js';

@@ -2,7 +2,7 @@
 // created through the same store functions as `pricekeep keys create`.
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { apiKeyPrefix, generateApiKey, hashApiKey } from '../../src/api/api-key.js';
+import { apiKeyPrefix, generateApiKey, hashApiKey } from '../../src/auth/api-key.js';
 import type { RefreshProducts } from '../../src/api/context.js';
 import { buildServer } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config.js';

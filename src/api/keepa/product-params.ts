@@ -1,11 +1,11 @@
 // GET /product parameters, read and validated as Keepa's API reads them. Nothing here
 // touches the database: a request is fully validated before it is charged.
-import { domainForId } from '../keepa/domains.js';
-import { isAsin } from '../keepa/product-object.js';
-import { parseStatsParam, StatsParamError, type StatsInterval } from '../keepa/stats-interval.js';
-import type { KeepaMinute } from '../keepa/time.js';
+import { domainForId } from '../../keepa/domains.js';
+import { isAsin } from '../../keepa/product-object.js';
+import { parseStatsParam, StatsParamError, type StatsInterval } from '../../keepa/stats-interval.js';
+import type { KeepaMinute } from '../../keepa/time.js';
 import { ApiError } from './errors.js';
-import type { ProductView } from './product-view.js';
+import type { ProductView } from '../../products/product-view.js';
 import { flag, integer, list, rejectUnknown, required, single, type Query } from './query.js';
 
 export const PRODUCT_PARAMETERS: ReadonlySet<string> = new Set([

@@ -1,7 +1,7 @@
 // GET /token: the envelope alone (the key's bucket, refill applied, nothing charged).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { invalidKey } from '../errors.js';
-import { sendKeepa } from '../keepa-reply.js';
+import { sendKeepa } from '../reply.js';
 import { rejectUnknown } from '../query.js';
 import { loadBucket } from '../tokens.js';
 import { keepaResponseSchema, keyParameter, noValidation } from './schemas.js';

@@ -1,14 +1,14 @@
 // GET /product: Keepa's product request over the stored histories.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { COST_LIVE_UPDATE, COST_PER_OFFER_PAGE, OFFERS_PER_PAGE, perProductCost } from '../../keepa/envelope.js';
-import { keepaNow } from '../../keepa/time.js';
-import { asinsForCodes, findProducts } from '../../store/index.js';
-import { isWellFormedApiKey } from '../api-key.js';
-import type { ApiContext } from '../context.js';
+import { COST_LIVE_UPDATE, COST_PER_OFFER_PAGE, OFFERS_PER_PAGE, perProductCost } from '../../../keepa/envelope.js';
+import { keepaNow } from '../../../keepa/time.js';
+import { asinsForCodes, findProducts } from '../../../store/index.js';
+import { isWellFormedApiKey } from '../../../auth/api-key.js';
+import type { ApiContext } from '../../context.js';
 import { invalidKey } from '../errors.js';
-import { sendKeepa } from '../keepa-reply.js';
+import { sendKeepa } from '../reply.js';
 import { parseProductRequest, type ProductRequest } from '../product-params.js';
-import { loadKeepaProducts } from '../product-response.js';
+import { loadKeepaProducts } from '../../../products/product-response.js';
 import { chargeMore, chargeTokens } from '../tokens.js';
 import { productQuerySchema, keepaResponseSchema, noValidation } from './schemas.js';
 
@@ -56,13 +56,15 @@ async function handleProduct(request: FastifyRequest, reply: FastifyReply): Prom
   if (context.refresh && params.update !== null && params.update >= 0 && asins.length > 0) {
     const stale = await staleProducts(context, params.domainId, asins, params.update);
     if (stale.length > 0) {
+      let failed: readonly string[];
       try {
-        await context.refresh(params.domainId, stale);
+        ({ failed } = await context.refresh(params.domainId, stale));
       } catch (error) {
         request.log.warn({ err: error, domainId: params.domainId, asins: stale.length }, 'refresh failed; serving stored data');
-        // A live update that did not happen is not charged.
-        if (liveUpdate) await chargeMore(request, -COST_LIVE_UPDATE * asins.length);
+        failed = stale;
       }
+      // A live update that did not happen (captcha, 404, reset…) is not charged.
+      if (liveUpdate && failed.length > 0) await chargeMore(request, -COST_LIVE_UPDATE * failed.length);
     }
   }
 

@@ -1,9 +1,16 @@
 // GET /status: the scheduler's queue and recent scrape health, for operators.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { trackingStatus } from '../../store/index.js';
+import { isDatabaseUnavailable, trackingStatus } from '../../store/index.js';
 
 async function handleStatus(request: FastifyRequest, reply: FastifyReply) {
-  const status = await trackingStatus(request.server.pricekeep.store);
+  let status;
+  try {
+    status = await trackingStatus(request.server.pricekeep.store);
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    request.log.warn({ err: { message: (error as Error).message } }, 'status: database unavailable');
+    return reply.code(503).header('retry-after', '5').send({ error: 'database unavailable' });
+  }
   return reply.send({ queue: { tracked: status.tracked, active: status.active, inactive: status.inactive, due: status.due, leased: status.leased },
     lastHour: status.lastHour, lastDay: status.lastDay, errorsByCode: status.errorsByCode });
 }

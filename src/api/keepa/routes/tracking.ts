@@ -3,13 +3,13 @@
 // Keepa's fields (asin, mainDomainId, updateInterval in hours, isActive, createDate as a
 // Keepa minute) plus pricekeep's scheduler state (lastScrape, nextDue, lastError).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseDomain } from '../../keepa/domains.js';
-import { isAsin } from '../../keepa/product-object.js';
-import { toKeepaMinute } from '../../keepa/time.js';
-import { DEFAULT_INTERVAL_MINUTES, parseInterval } from '../../interval.js';
-import { addTracking, listTracking, removeTracking, type TrackedProduct } from '../../store/index.js';
+import { parseDomain } from '../../../keepa/domains.js';
+import { isAsin } from '../../../keepa/product-object.js';
+import { toKeepaMinute } from '../../../keepa/time.js';
+import { DEFAULT_INTERVAL_MINUTES, parseInterval } from '../../../interval.js';
+import { addTracking, listTracking, removeTracking, type TrackedProduct } from '../../../store/index.js';
 import { ApiError } from '../errors.js';
-import { sendKeepa } from '../keepa-reply.js';
+import { sendKeepa } from '../reply.js';
 import { rejectUnknown, required, single, type Query } from '../query.js';
 import { chargeTokens } from '../tokens.js';
 import { keyParameter, noValidation } from './schemas.js';

@@ -6,10 +6,10 @@
 // `chargeMore`; an error after the charge is refunded by the error handler, so no error
 // ever costs tokens.
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { retryAfterMs } from '../keepa/envelope.js';
-import { admitTokens, adjustTokens } from '../store/token-buckets.js';
-import { hashApiKey, isWellFormedApiKey } from './api-key.js';
-import { keepaState } from './context.js';
+import { retryAfterMs } from '../../keepa/envelope.js';
+import { admitTokens, adjustTokens } from '../../store/token-buckets.js';
+import { hashApiKey, isWellFormedApiKey } from '../../auth/api-key.js';
+import { keepaState } from './state.js';
 import { ApiError, invalidKey } from './errors.js';
 
 function keyHashOf(request: FastifyRequest): string | null {
