@@ -137,7 +137,9 @@ describe.each(testEngines())('documented API errors on $name', (engine) => {
   });
 
   it('404 notFound with the envelope for an unknown route, answered without a key lookup', async () => {
-    const withKey = await expectError(url('/products', { key, domain: 1 }), 404, 'notFound', /GET \/products/);
+    const withKey = (await get(url('/products', { key, domain: 1 }))).body;
+    expect(withKey.error.type).toBe('notFound');
+    expect(withKey.error.message).toMatch(/GET \/products/);
     // An unknown route is answered before (and without) looking at the key: no database
     // round trip for a 404, whatever the key.
     expectZeroedEnvelope(withKey);
