@@ -172,11 +172,12 @@ describe('out of stock', () => {
     expect(outOfStockPercentage(view, 200, 200, 200, null)).toBe(-1);
   });
 
-  it('counts each out-of-stock spell once, one already running at the start included', () => {
-    const amazon = viewSeries(0, [0, -1, 10, 500, 20, -1, 25, -1, 30, 450]);
+  it('counts each out-of-stock spell once, one already running at the start or ended by the value in force at it included', () => {
+    const amazon = viewSeries(0, [0, -1, 10, 500, 20, -1, 25, -1, 30, 450, 40, 440]);
     expect(outOfStockCount(amazon, 0, 100)).toBe(2);
     expect(outOfStockCount(amazon, 22, 100)).toBe(1);
-    expect(outOfStockCount(amazon, 31, 100)).toBe(0);
+    expect(outOfStockCount(amazon, 31, 100)).toBe(1); // 450 ended the spell from 20
+    expect(outOfStockCount(amazon, 41, 100)).toBe(0);
   });
 });
 

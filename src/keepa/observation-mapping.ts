@@ -120,6 +120,8 @@ export function mapObservation(page: ScrapedPage, domainId: number, at: KeepaMin
     parentAsin: page.parent_asin,
     images: page.images.map(keepaImage).filter((i) => i !== null),
     lastUpdate: at,
+    // The product page's buy box is the offer data a scrape reads (stats.lastOffersUpdate).
+    lastOffersUpdate: at,
   };
   if (page.rating !== null || page.reviews_count !== null) meta.lastRatingUpdate = at;
   if (page.monthly_sold !== null) {

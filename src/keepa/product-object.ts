@@ -94,6 +94,12 @@ export function splitKeepaProduct(product: unknown): StoredProductParts {
     // A history Keepa sent as null stays null on export (series, when stored, win).
     if (!NOT_META.has(key) || (value === null && key !== 'csv')) meta[key] = value;
   }
+  // stats is computed at request time, but its lastOffersUpdate is a fact about Keepa's
+  // last offer fetch (it differs from lastUpdate, e.g. 7555172 vs 7555212 in
+  // 0135048761_us_lu7555212.json): kept so the stats of an imported product repeat it.
+  if (isRecord(product.stats) && typeof product.stats.lastOffersUpdate === 'number' && product.stats.lastOffersUpdate > 0) {
+    meta.lastOffersUpdate = product.stats.lastOffersUpdate;
+  }
   if (isRecord(product.reviews)) {
     const { ratingCount, reviewCount, ...rest } = product.reviews;
     for (const [key, series] of [['ratingCount', ratingCount], ['reviewCount', reviewCount]] as const) {
@@ -107,9 +113,22 @@ export function splitKeepaProduct(product: unknown): StoredProductParts {
   return { domainId, asin, meta, numeric, text };
 }
 
+/**
+ * Meta keys the store keeps for the stats engine that are not product fields of Keepa's:
+ * assembleKeepaProduct leaves them out. `lastOffersUpdate`: when the offers were last read.
+ */
+const STATS_ONLY_META = new Set(['lastOffersUpdate']);
+
+/** When the offers were last read (stats.lastOffersUpdate), if the store knows. */
+export function lastOffersUpdateOf(parts: Pick<StoredProductParts, 'meta'>): number | null {
+  const value = parts.meta.lastOffersUpdate;
+  return typeof value === 'number' && Number.isInteger(value) ? value : null;
+}
+
 /** Rebuilds a Keepa product object from stored parts (csv slots with no data are null). */
 export function assembleKeepaProduct(parts: StoredProductParts): KeepaProduct {
   const product: KeepaProduct = { ...parts.meta, asin: parts.asin, domainId: parts.domainId, csv: [] };
+  for (const key of STATS_ONLY_META) delete product[key];
 
   let csvLength = CSV_TYPE_COUNT;
   for (const name of parts.numeric.keys()) {

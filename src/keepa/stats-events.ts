@@ -20,7 +20,7 @@ export function salesRankDrops(view: SeriesView, from: number, to: number): numb
   for (k++; k < length && times[k] < to; k++) {
     const rank = values[k];
     if (rank <= 0) continue;
-    if (previous > 0 && rank < previous) drops++;
+    if (previous > 0 && rank < previous && (previous < 10000 || previous > 1.05 * rank)) drops++;
     previous = rank;
   }
   return drops;

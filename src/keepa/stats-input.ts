@@ -9,6 +9,8 @@ export interface StatsRequest {
   /** Latest buy box observation, only when the request asked for the buy box. */
   readonly buyBox?: BuyBoxSnapshot | null;
   readonly fbaSellerIds?: ReadonlySet<string> | null;
+  /** When the offers were last read (lastOffersUpdateOf the stored parts); absent: lastUpdate. */
+  readonly lastOffersUpdate?: KeepaMinute | null;
 }
 
 function numberOrNull(value: unknown): number | null {
@@ -29,6 +31,7 @@ export function statsInputFromProduct(product: Readonly<Record<string, unknown>>
     // Keepa sends 0 / -1 when it does not know; neither is a time to clamp to.
     trackingSince: trackingSince !== null && trackingSince > 0 ? trackingSince : null,
     lastUpdate: numberOrNull(product.lastUpdate),
+    lastOffersUpdate: request.lastOffersUpdate ?? null,
     buyBox: request.buyBox ?? null,
     buyBoxSellerIdHistory: request.buyBox ? (arrayOrNull<unknown>(product.buyBoxSellerIdHistory)?.map(String) ?? null) : null,
     fbaSellerIds: request.fbaSellerIds ?? null,

@@ -62,13 +62,16 @@ export interface StatsInput {
   readonly buyBoxSellerIdHistory?: ReadonlyArray<string> | null;
   /** Seller ids known to fulfil through Amazon (FBA), for buyBoxStats[…].isFBA. */
   readonly fbaSellerIds?: ReadonlySet<string> | null;
-  /**
-   * product.monthlySoldHistory (`[t, sold, …]`). Accepted, not yet used: Keepa answered
-   * deltaPercent90_monthlySold = -2 in both real responses although this history was there.
-   */
+  /** product.monthlySoldHistory (`[t, sold, …]`), for deltaPercent90_monthlySold. */
   readonly monthlySoldHistory?: ReadonlyArray<number> | null;
-  /** product.lastUpdate: the last refresh, which also refreshed the offer data. */
+  /** product.lastUpdate: the last refresh. */
   readonly lastUpdate?: KeepaMinute | null;
+  /**
+   * When the offers were last read: Keepa's own stats.lastOffersUpdate for an imported
+   * product (kept by splitKeepaProduct), the last scrape that read them for a scraped one.
+   * Absent: lastUpdate stands in.
+   */
+  readonly lastOffersUpdate?: KeepaMinute | null;
 }
 
 export type PerType<T> = T[];
@@ -99,7 +102,8 @@ export interface KeepaStats {
   salesRankDrops90: number;
   salesRankDrops180: number;
   salesRankDrops365: number;
-  deltaPercent90_monthlySold: number;
+  /** null without a monthlySoldHistory. */
+  deltaPercent90_monthlySold: number | null;
   lightningDealInfo: [KeepaMinute, KeepaMinute] | null;
   lastOffersUpdate: KeepaMinute;
   lastBuyBoxUpdate: KeepaMinute | null;

@@ -57,7 +57,9 @@ export function weightedMean(
 /**
  * Lowest and highest value over [start, end); negative values (-1: no offer) never count.
  * Points inside compete with their own time, the point in force at `start` with `start` as
- * its time; the first occurrence wins a tie. null when nothing qualifies.
+ * its time, except in a series of exactly one point, which keeps its own time (Keepa:
+ * RATING and COUNT_REVIEWS of 1496849574_us.json); the first occurrence wins a tie. null
+ * when nothing qualifies.
  */
 export function extremes(view: SeriesView, start: number, end: number): Extremes | null {
   if (view.length === 0 || start >= end) return null;
@@ -71,7 +73,7 @@ export function extremes(view: SeriesView, start: number, end: number): Extremes
   for (; k < length && times[k] < end; k++) {
     const v = values[k];
     if (v < 0) continue;
-    const t = times[k] > start ? times[k] : start;
+    const t = times[k] > start || length === 1 ? times[k] : start;
     if (v < minV) {
       minV = v;
       minT = t;
@@ -99,14 +101,18 @@ export function outOfStockPercentage(
 ): number {
   if (view.length === 0) return -1;
   const { times, values, length } = view;
-  const from = trackingSince !== null && trackingSince > start ? trackingSince : start;
+  let from = trackingSince !== null && trackingSince > start ? trackingSince : start;
+  // A series of one point has no "before": Keepa counts from that point (BUY_BOX_USED_SHIPPING
+  // of 184297291X_us.json: one offer point reads 0%, not the minutes before it).
+  if (length === 1 && times[0] > from) from = times[0];
   const to = Math.min(end, now);
   if (from >= to) return -1;
   let inStock = 0;
   let k = indexAtOrBefore(view, from);
   if (k < 0) k = 0;
   for (; k < length && times[k] < to; k++) {
-    if (values[k] === -1) continue;
+    // -1 no offer, -2 (RENTAL) no data: neither is an offer.
+    if (values[k] < 0) continue;
     const segStart = times[k] > from ? times[k] : from;
     const next = k + 1 < length ? times[k + 1] : now;
     const segEnd = next < to ? next : to;
@@ -117,7 +123,8 @@ export function outOfStockPercentage(
 
 /**
  * Number of out-of-stock spells (runs of -1) that overlap [start, end): a spell already
- * running at `start` counts once, like each move from a value to -1 inside the window.
+ * running at `start`, or ended by the value in force at `start`, counts once, like each
+ * move from a value to -1 inside the window.
  */
 export function outOfStockCount(view: SeriesView, start: number, end: number): number {
   if (view.length === 0 || start >= end) return 0;
@@ -125,7 +132,9 @@ export function outOfStockCount(view: SeriesView, start: number, end: number): n
   let k = indexAtOrBefore(view, start);
   let count = 0;
   let previous = k >= 0 ? values[k] : 0;
-  if (previous === -1) count++;
+  // Keepa also counts the spell that the value in force at `start` ended (B0BSL6P6WJ_jp.json:
+  // in stock at 770 since 7057800, after a -1 at 7057628 years before the window, reads 1).
+  if (previous === -1 || (k >= 1 && values[k - 1] === -1)) count++;
   for (k++; k < length && times[k] < end; k++) {
     const v = values[k];
     if (v === -1 && previous !== -1) count++;

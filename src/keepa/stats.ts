@@ -3,6 +3,7 @@
 // arrays per series and no per-point objects.
 import { CSV } from './csv-type.js';
 import { buyBoxFields, buyBoxStats, savingPercentage } from './stats-buy-box.js';
+import { deltaPercent90MonthlySold } from './stats-monthly-sold.js';
 import { lightningDealInfo, salesRankDrops, totalOfferCount } from './stats-events.js';
 import { perTypeStats, viewAll } from './stats-per-type.js';
 import type { KeepaStats, StatsInput } from './stats-types.js';
@@ -33,7 +34,8 @@ export function computeStats(input: StatsInput): KeepaStats {
   const amazonOutOfStock = (days: number) => (csv[CSV.AMAZON] ? outOfStockCount(amazon, daysAgo(days), now) : null);
 
   const extraInfo = views[CSV.EXTRA_INFO_UPDATES];
-  const lastOffersUpdate = lastUpdate ?? (extraInfo.length > 0 ? extraInfo.times[extraInfo.length - 1] : -1);
+  const offersRead = input.lastOffersUpdate != null && input.lastOffersUpdate <= now ? input.lastOffersUpdate : null;
+  const lastOffersUpdate = offersRead ?? lastUpdate ?? (extraInfo.length > 0 ? extraInfo.times[extraInfo.length - 1] : -1);
   const tradeIn = csv[CSV.TRADE_IN] ? perType.current[CSV.TRADE_IN] : -2;
 
   const stats: KeepaStats = {
@@ -44,8 +46,7 @@ export function computeStats(input: StatsInput): KeepaStats {
     salesRankDrops90: drops(90),
     salesRankDrops180: drops(180),
     salesRankDrops365: drops(365),
-    // Keepa answered -2 in both real responses although monthlySoldHistory was present.
-    deltaPercent90_monthlySold: -2,
+    deltaPercent90_monthlySold: deltaPercent90MonthlySold(input.monthlySoldHistory, now),
     lightningDealInfo: lightningDealInfo(csv[CSV.LIGHTNING_DEAL], now),
     lastOffersUpdate,
     totalOfferCount: totalOfferCount(views, now, OFFER_COUNT_TYPES),
@@ -66,7 +67,7 @@ export function computeStats(input: StatsInput): KeepaStats {
     stats.buyBoxShippingTime = snapshot.shippingTime ? [snapshot.shippingTime[0], snapshot.shippingTime[1]] : null;
     const history = input.buyBoxSellerIdHistory;
     const fba = input.fbaSellerIds;
-    stats.buyBoxStats = history
+    const sellers = history
       ? buyBoxStats(
           {
             history,
@@ -83,6 +84,9 @@ export function computeStats(input: StatsInput): KeepaStats {
           Math.min(input.interval.end, now),
         )
       : null;
+    // Keepa leaves the key out when no seller won a minute (1580626130_us.json) or the
+    // interval is empty (B09X7MPX8L_us.json, stats=0).
+    if (sellers && Object.keys(sellers).length > 0) stats.buyBoxStats = sellers;
   }
   return stats;
 }

@@ -1,0 +1,123 @@
+// A Keepa /product response saved by someone, with its sidecar (what is known of the request
+// that produced it): which request it answered and at which moment Keepa computed its stats.
+// Shared by the fidelity script (scripts/fidelity.ts) and the golden tests of the stats rules.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lastOffersUpdateOf, splitKeepaProduct } from './product-object.js';
+import { buyBoxSnapshotFromKeepaStats } from './stats-compare.js';
+import { statsInputFromProduct } from './stats-input.js';
+import { parseStatsParam, StatsParamError } from './stats-interval.js';
+import type { StatsInput } from './stats-types.js';
+import { KEEPA_EPOCH_MINUTES, type KeepaMinute } from './time.js';
+
+export interface SavedRequest {
+  /** The `stats` parameter: what the sidecar says, else what the answer shows (see statsParamOf). */
+  readonly statsParam: string;
+  readonly buyBox: boolean;
+  /** `offers=N`, null without. */
+  readonly offers: number | null;
+  /** The request's moment as a (fractional) Keepa minute, null when nothing tells. */
+  readonly requestMinute: number | null;
+  /** The minute Keepa computed the stats at (keepaStatsClock). */
+  readonly now: KeepaMinute;
+}
+
+export interface SavedResponse {
+  readonly file: string;
+  readonly product: Record<string, any>;
+  readonly sidecar: Record<string, any> | null;
+  readonly request: SavedRequest;
+}
+
+/**
+ * Keepa's stats clock: the even minute at or before the request, never before the
+ * product's lastUpdate. Keepa keeps time in even minutes (every csv time of the recent
+ * snapshots is even); the interval starts of 36 of the 38 saved responses that carry an
+ * envelope timestamp fit this exactly (the other two sit one even minute later). Without
+ * a request time, lastUpdate.
+ */
+export function keepaStatsClock(requestMinute: number | null, lastUpdate: KeepaMinute | null): KeepaMinute {
+  if (requestMinute === null) return lastUpdate ?? 0;
+  const floor = Math.floor(requestMinute);
+  const even = floor - (((floor % 2) + 2) % 2);
+  return lastUpdate !== null && lastUpdate > even ? lastUpdate : even;
+}
+
+const PARAM = (name: string) => new RegExp(`(?:^|[?&,\\s])${name}=(\\d+(?:,\\d+)?)`, 'i');
+
+/**
+ * The `stats` parameter: from the sidecar's request text when it names one; otherwise read
+ * off the answer, whose interval fields tell an empty interval (every avg -1 while avg365
+ * has values: "0") from a 365-day one (avg == avg365: "365"). null when neither tells.
+ */
+export function statsParamOf(requestText: string, stats: Record<string, any> | null | undefined): string | null {
+  const named = PARAM('stats').exec(requestText);
+  if (named) return named[1];
+  if (!stats || !Array.isArray(stats.avg)) return null;
+  const avg = stats.avg as number[];
+  const avg365 = (stats.avg365 ?? []) as number[];
+  if (avg.every((v) => v === -1) && avg365.some((v) => v !== -1)) return '0';
+  if (avg.length > 0 && avg.every((v, i) => v === avg365[i])) return '365';
+  return null;
+}
+
+function requestText(sidecar: Record<string, any> | null): string {
+  if (!sidecar) return '';
+  return [sidecar.request_params, sidecar.request_inferred].filter((t) => typeof t === 'string').join(' ');
+}
+
+/** Reads one saved response; null when the file is not a /product response with stats. */
+export function readSavedResponse(dir: string, file: string): SavedResponse | null {
+  const json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  const product = Array.isArray(json?.products) ? json.products[0] : json?.asin ? json : null;
+  if (!product || typeof product !== 'object' || !product.stats) return null;
+  const sidecarFile = join(dir, file.replace(/\.json$/, '.sidecar.json'));
+  const sidecar = existsSync(sidecarFile) ? JSON.parse(readFileSync(sidecarFile, 'utf8')) : null;
+  const text = requestText(sidecar);
+  const statsParam = statsParamOf(text, product.stats);
+  if (statsParam === null) return null;
+  const offers = PARAM('offers').exec(text);
+  const timestampMs = sidecar?.envelope_timestamp_ms ?? (typeof json.timestamp === 'number' ? json.timestamp : null);
+  const requestMinute = typeof timestampMs === 'number' ? timestampMs / 60_000 - KEEPA_EPOCH_MINUTES : null;
+  const lastUpdate = typeof product.lastUpdate === 'number' ? product.lastUpdate : null;
+  return {
+    file,
+    product,
+    sidecar,
+    request: {
+      statsParam,
+      buyBox: /buybox=1/i.test(text) || offers !== null,
+      offers: offers ? Number(offers[1]) : null,
+      requestMinute,
+      now: keepaStatsClock(requestMinute, lastUpdate),
+    },
+  };
+}
+
+/** Every saved /product response with stats in `dir` (sidecars and other files skipped), by name. */
+export function readSavedResponses(dir: string): SavedResponse[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.sidecar.json'))
+    .sort()
+    .map((f) => readSavedResponse(dir, f))
+    .filter((r): r is SavedResponse => r !== null);
+}
+
+/**
+ * The stats engine's input for a saved response: its product as an import keeps it
+ * (lastOffersUpdate included), the request's interval at Keepa's stats clock, and Keepa's
+ * own buy box observation (an input: what the offer listing said at lastUpdate).
+ */
+export function statsInputOfSaved(saved: SavedResponse): StatsInput {
+  const { product, request } = saved;
+  const interval = parseStatsParam(request.statsParam, request.now);
+  if (interval instanceof StatsParamError) throw interval;
+  const sellers: Record<string, { isFBA: boolean }> = product.stats.buyBoxStats ?? {};
+  return statsInputFromProduct(product, {
+    now: request.now,
+    interval,
+    buyBox: request.buyBox ? buyBoxSnapshotFromKeepaStats(product.stats) : null,
+    fbaSellerIds: new Set(Object.keys(sellers).filter((id) => sellers[id].isFBA)),
+    lastOffersUpdate: lastOffersUpdateOf(splitKeepaProduct(product)),
+  });
+}

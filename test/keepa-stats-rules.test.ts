@@ -1,0 +1,208 @@
+// Golden tests of the stats rules learnt from real Keepa responses (../shared/fixtures/keepa
+// and its more/: 57 saved /product answers). Every rule has a case from a named response;
+// the unit cases pin the boundaries the data cannot show.
+import { describe, expect, it } from 'vitest';
+import { assembleKeepaProduct, lastOffersUpdateOf, splitKeepaProduct } from '../src/keepa/product-object.js';
+import { keepaStatsClock, readSavedResponses, statsInputOfSaved, statsParamOf, type SavedResponse } from '../src/keepa/saved-response.js';
+import { viewSeries } from '../src/keepa/series.js';
+import { salesRankDrops } from '../src/keepa/stats-events.js';
+import { deltaPercent90MonthlySold } from '../src/keepa/stats-monthly-sold.js';
+import { computeStats } from '../src/keepa/stats.js';
+import { extremes, outOfStockCount, outOfStockPercentage } from '../src/keepa/stats-window.js';
+import { SHARED_FIXTURES } from './helpers/fixtures.js';
+
+const MORE = `${SHARED_FIXTURES}keepa/more`;
+const saved = readSavedResponses(MORE);
+const byFile = new Map(saved.map((s) => [s.file, s]));
+const DAY = 1440;
+
+function response(file: string): SavedResponse {
+  const found = byFile.get(file);
+  if (!found) throw new Error(`${file} is not in ${MORE}`);
+  return found;
+}
+
+function statsOf(file: string) {
+  const r = response(file);
+  return { keepa: r.product.stats, ours: computeStats(statsInputOfSaved(r)), input: statsInputOfSaved(r) };
+}
+
+const DROPS = ['salesRankDrops30', 'salesRankDrops90', 'salesRankDrops180', 'salesRankDrops365'] as const;
+
+describe('the saved responses', () => {
+  it('are all read, with the request each answered', () => {
+    expect(saved).toHaveLength(55);
+    expect(response('0135048761_us_lu7555212.json').request).toMatchObject({ statsParam: '365', buyBox: true, offers: 20 });
+    expect(response('B0BSL6P6WJ_jp.json').request.statsParam).toBe('1'); // its sidecar: stats=1
+    // "some stats value": every interval field of the answer is -1, so the interval was empty.
+    expect(response('B09X7MPX8L_us.json').request.statsParam).toBe('0');
+    expect(statsParamOf('', { avg: [1, -1], avg365: [1, -1] })).toBe('365');
+    expect(statsParamOf('', { avg: [1, -1], avg365: [2, -1] })).toBeNull();
+  });
+
+  it("put Keepa's stats clock on the even minute at or before the request, never before lastUpdate", () => {
+    // 0135048761_us_lu7555212.json: request 7555225.84, interval start 7029624 = 7555224 − 365 days.
+    expect(response('0135048761_us_lu7555212.json').request.now).toBe(7555224);
+    expect(response('0135048761_us_lu7555212.json').product.stats.minInInterval[12][0]).toBe(7555224 - 365 * DAY);
+    // 0135048761_us_lu7555300.json: request 7555299.25, before its lastUpdate 7555300.
+    expect(keepaStatsClock(7555299.25, 7555300)).toBe(7555300);
+    expect(keepaStatsClock(null, 7555536)).toBe(7555536);
+  });
+});
+
+describe('salesRankDrops', () => {
+  it('equal Keepa in every saved response (books ranked 400k–1.1M, a JP product ranked ~2,000, no rank)', () => {
+    for (const r of saved) {
+      const stats = computeStats(statsInputOfSaved(r));
+      expect(DROPS.map((f) => stats[f]), r.file).toEqual(DROPS.map((f) => r.product.stats[f]));
+    }
+  });
+
+  it('count a fall of a rank of 10,000 or more only when it is more than 5% (0135048761_us.json)', () => {
+    const { keepa, ours, input } = statsOf('0135048761_us.json');
+    expect(DROPS.map((f) => ours[f])).toEqual([2, 4, 5, 17]);
+    expect(DROPS.map((f) => keepa[f])).toEqual([2, 4, 5, 17]);
+    // Counting every fall, as before, gives 44 for 90 days where Keepa says 4.
+    const view = viewSeries(3, input.csv[3]!);
+    let everyFall = 0;
+    let previous = -1;
+    for (let k = 0; k < view.length; k++) {
+      const rank = view.values[k];
+      if (rank <= 0) continue;
+      if (view.times[k] >= input.lastUpdate! - 90 * DAY && view.times[k] < input.lastUpdate! && previous > 0 && rank < previous) everyFall++;
+      previous = rank;
+    }
+    expect(everyFall).toBeGreaterThan(40);
+  });
+
+  it('are counted up to lastUpdate, not the request time (1496849574_us_lu7557892.json)', () => {
+    const { keepa, ours, input } = statsOf('1496849574_us_lu7557892.json');
+    expect(input.now - input.lastUpdate!).toBe(16);
+    expect(DROPS.map((f) => ours[f])).toEqual(DROPS.map((f) => keepa[f]));
+    // A drop in [lastUpdate, now) would count at request time: 3 instead of Keepa's 2.
+    const view = viewSeries(3, input.csv[3]!);
+    expect(salesRankDrops(view, input.now - 30 * DAY, input.now)).toBe(keepa.salesRankDrops30 + 1);
+  });
+
+  it('follow the rule at its boundaries and over -1 gaps', () => {
+    // 9,999 → 9,998 counts (below 10,000 every fall does); 10,500 → 10,000 is exactly 5%: no;
+    // 10,501 → 10,000 is more: yes; the last valid rank carries across the -1 gap.
+    const view = viewSeries(3, [100, 9999, 110, 9998, 120, 10500, 130, 10000, 140, 10501, 150, -1, 160, 10000]);
+    expect(salesRankDrops(view, 100, 200)).toBe(2);
+    // Window lastUpdate − N days ≤ t < lastUpdate: a drop at the start counts, one at the end does not.
+    expect(salesRankDrops(view, 110, 160)).toBe(1);
+    expect(salesRankDrops(view, 111, 161)).toBe(1);
+    expect(salesRankDrops(view, 100, 160)).toBe(1);
+  });
+});
+
+describe('minInInterval / maxInInterval', () => {
+  it('put the value in force at the interval start at the start (0135048761_us_lu7555212.json, COUNT_USED)', () => {
+    const { keepa, ours } = statsOf('0135048761_us_lu7555212.json');
+    expect(ours.minInInterval[12]).toEqual(keepa.minInInterval[12]);
+    expect(keepa.minInInterval[12][0]).toBe(7555224 - 365 * DAY);
+  });
+
+  it('keep the own time of the only point of a one-point series (1496849574_us.json, RATING and COUNT_REVIEWS)', () => {
+    const { keepa, ours, input } = statsOf('1496849574_us.json');
+    expect(input.csv[16]).toEqual([7026528, 50]);
+    expect(input.interval.start).toBeGreaterThan(7026528);
+    for (const i of [16, 17]) {
+      expect(ours.minInInterval[i]).toEqual(keepa.minInInterval[i]);
+      expect(ours.maxInInterval[i]).toEqual(keepa.maxInInterval[i]);
+    }
+    expect(ours.minInInterval[16]).toEqual([7026528, 50]);
+    const two = viewSeries(16, [10, 40, 20, 45]);
+    expect(extremes(two, 15, 30)?.min).toEqual([15, 40]);
+    expect(extremes(viewSeries(16, [10, 40]), 15, 30)?.min).toEqual([10, 40]);
+  });
+});
+
+describe('EXTRA_INFO_UPDATES (csv 15)', () => {
+  it('has avg* -1 and null extremes in Keepa and in ours (0135048761_us.json, 5,780 points)', () => {
+    const { keepa, ours } = statsOf('0135048761_us.json');
+    for (const field of ['avg', 'avg30', 'avg90', 'avg180', 'avg365'] as const) {
+      expect(keepa[field][15]).toBe(-1);
+      expect(ours[field][15]).toBe(-1);
+    }
+    for (const field of ['min', 'max', 'minInInterval', 'maxInInterval'] as const) {
+      expect(keepa[field][15]).toBeNull();
+      expect(ours[field][15]).toBeNull();
+    }
+    expect(ours.current[15]).toBe(keepa.current[15]);
+  });
+});
+
+describe('lastOffersUpdate', () => {
+  it("is Keepa's own value after an import, not lastUpdate (0135048761_us_lu7555212.json)", () => {
+    const r = response('0135048761_us_lu7555212.json');
+    const parts = splitKeepaProduct(r.product);
+    expect([r.product.lastUpdate, r.product.stats.lastOffersUpdate]).toEqual([7555212, 7555172]);
+    expect(lastOffersUpdateOf(parts)).toBe(7555172);
+    // Kept for the stats, not served as a product field Keepa does not have.
+    expect('lastOffersUpdate' in assembleKeepaProduct(parts)).toBe(false);
+    expect(computeStats(statsInputOfSaved(r)).lastOffersUpdate).toBe(7555172);
+  });
+
+  it('falls back to lastUpdate when the store does not know, and ignores a later one in a replay', () => {
+    const input = statsInputOfSaved(response('0135048761_us_lu7555212.json'));
+    expect(computeStats({ ...input, lastOffersUpdate: null }).lastOffersUpdate).toBe(7555212);
+    expect(computeStats({ ...input, lastOffersUpdate: input.now + 10 }).lastOffersUpdate).toBe(7555212);
+  });
+});
+
+describe('deltaPercent90_monthlySold', () => {
+  it('is the 90-day average of monthlySold over the current one, in percent (B09X7MPX8L_us.json: 4)', () => {
+    const { keepa, ours } = statsOf('B09X7MPX8L_us.json');
+    expect(keepa.deltaPercent90_monthlySold).toBe(4);
+    expect(ours.deltaPercent90_monthlySold).toBe(4);
+  });
+
+  it('is 0 for a constant figure (B0BSL6P6WJ_jp.json) and null without a history (0135048761_us.json)', () => {
+    expect(statsOf('B0BSL6P6WJ_jp.json').ours.deltaPercent90_monthlySold).toBe(0);
+    const book = statsOf('0135048761_us.json');
+    expect(book.keepa.deltaPercent90_monthlySold).toBeNull();
+    expect(book.ours.deltaPercent90_monthlySold).toBeNull();
+  });
+
+  it('reads negative when the figure rose above its average and -1 without a current figure', () => {
+    const now = 200 * DAY;
+    expect(deltaPercent90MonthlySold([now - 100 * DAY, 900, now - 45 * DAY, 1100], now)).toBe(-10);
+    expect(deltaPercent90MonthlySold([now - 100 * DAY, 900, now - 45 * DAY, -1], now)).toBe(-1);
+  });
+});
+
+describe('out of stock', () => {
+  it('counts -2 (RENTAL: no data) as no offer (0135048761_us.json, csv 31)', () => {
+    const { keepa, ours } = statsOf('0135048761_us.json');
+    expect(keepa.outOfStockPercentage365[31]).toBe(100);
+    expect(ours.outOfStockPercentage365[31]).toBe(100);
+    expect(ours.outOfStockPercentageInInterval[31]).toBe(keepa.outOfStockPercentageInInterval[31]);
+  });
+
+  it('reads a one-point series from its point (184297291X_us.json, BUY_BOX_USED_SHIPPING: 0%)', () => {
+    const { keepa, ours, input } = statsOf('184297291X_us.json');
+    expect(input.csv[32]).toEqual([7549184, 2495, 443]);
+    for (const f of ['outOfStockPercentage30', 'outOfStockPercentage365', 'outOfStockPercentageInInterval'] as const) {
+      expect(ours[f][32]).toBe(keepa[f][32]);
+    }
+    expect(outOfStockPercentage(viewSeries(1, [150, 500]), 100, 200, 200, null)).toBe(0);
+  });
+
+  it('counts the Amazon spell that the value in force at the window start ended (B0BSL6P6WJ_jp.json)', () => {
+    const { keepa, ours, input } = statsOf('B0BSL6P6WJ_jp.json');
+    expect(input.csv[0]!.slice(-4)).toEqual([7057628, -1, 7057800, 770]);
+    expect([ours.outOfStockCountAmazon30, ours.outOfStockCountAmazon90]).toEqual([keepa.outOfStockCountAmazon30, keepa.outOfStockCountAmazon90]);
+    expect(outOfStockCount(viewSeries(0, [0, 100, 10, 200]), 20, 30)).toBe(0);
+  });
+});
+
+describe('buyBoxStats', () => {
+  it('is left out when no seller won a minute (1580626130_us.json) or the interval is empty (B09X7MPX8L_us.json)', () => {
+    for (const file of ['1580626130_us.json', 'B09X7MPX8L_us.json']) {
+      const { keepa, ours } = statsOf(file);
+      expect('buyBoxStats' in keepa, file).toBe(false);
+      expect('buyBoxStats' in ours, file).toBe(false);
+    }
+  });
+});
