@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
-import { claimDue, compressOldChunks, type Store } from '../src/store/index.js';
+import { claimDue, compressOldChunks, isDatabaseUnavailable, type Store } from '../src/store/index.js';
 import { inLanes } from './lanes.js';
 import { scrapeTracked, type ScrapeProduct, type TrackedScrapeSummary } from './scrape-tracked.js';
 
@@ -89,7 +89,11 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
       .then((s) => {
         if (s.scraped > 0) options.logger?.info(s, 'tick done');
       })
-      .catch((error) => options.logger?.error({ err: error }, 'tick failed'))
+      .catch((error) => {
+        // A database restart or outage is expected weather: one line, and the next tick retries.
+        if (isDatabaseUnavailable(error)) options.logger?.warn({ reason: (error as Error).message }, 'tick stopped: database unavailable; next tick retries');
+        else options.logger?.error({ err: error }, 'tick failed');
+      })
       .finally(() => {
         running = null;
       });

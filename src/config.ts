@@ -92,9 +92,18 @@ function backend(env: Env): ScraperBackendName {
   throw new ConfigError(`PRICEKEEP_SCRAPER_BACKEND must be direct, asa or replay, got "${raw}"`);
 }
 
+// pino's levels (src/logger.ts checks the same list).
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: Env): string {
+  const raw = text(env, 'PRICEKEEP_LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(raw)) throw new ConfigError(`PRICEKEEP_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
-    logLevel: text(env, 'PRICEKEEP_LOG_LEVEL') ?? 'info',
+    logLevel: logLevel(env),
     store: {
       databaseUrl: url(env, 'DATABASE_URL'),
       dataDir: resolve(text(env, 'PRICEKEEP_DATA_DIR') ?? 'data'),

@@ -2,6 +2,7 @@
 // configured database (embedded by default). Stops gracefully on SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { CliError } from './cli-error.js';
+import { connectionLost } from './open-store.js';
 import { integerOption } from './integer-option.js';
 
 export function register(program: Command): void {
@@ -18,7 +19,7 @@ export function register(program: Command): void {
       const { startApiServer, closeOnSignals } = await import('../api/run.js');
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const store = await openStore(config.store);
+      const store = await openStore(config.store, { onConnectionError: connectionLost(logger) });
       let running;
       try {
         running = await startApiServer({ store, config, logger, port, host: options.host });

@@ -3,6 +3,7 @@
 // process, until SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { CliError } from './cli-error.js';
+import { connectionLost } from './open-store.js';
 
 export function register(program: Command): void {
   program
@@ -19,7 +20,7 @@ export function register(program: Command): void {
       const { createScraper } = await import('../scraper/index.js');
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const store = await openStore(config.store);
+      const store = await openStore(config.store, { onConnectionError: connectionLost(logger) });
       logger.info(
         { engine: store.engine, timescaledb: store.timescaledb, dataDir: store.dataDir, migrations: store.migrations.applied },
         'database ready',

@@ -30,20 +30,36 @@ export interface OpenOptions {
   readonly migrate?: boolean;
   /** Pool size in server mode (embedded is always 1). */
   readonly poolSize?: number;
+  /**
+   * Told of every connection the database dropped (a restart, an outage): the pool
+   * replaces the connection and the next statement reconnects; callers log a line.
+   */
+  readonly onConnectionError?: (error: Error) => void;
 }
+
+/** How long a statement waits for a connection before failing (a database that is down). */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export async function openStore(config: StoreConfig, options: OpenOptions = {}): Promise<Store> {
   let embedded: EmbeddedServer | null = null;
   let poolConfig: pg.PoolConfig;
   if (config.databaseUrl) {
-    poolConfig = { connectionString: config.databaseUrl, max: options.poolSize ?? 10 };
+    poolConfig = { connectionString: config.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
   } else {
     embedded = await startEmbedded(config.dataDir);
     poolConfig = { host: embedded.host, port: embedded.port, user: 'postgres', database: 'postgres', max: 1 };
   }
   const pool = new pg.Pool({ ...poolConfig, idleTimeoutMillis: 0 });
-  // An idle client's socket error must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  // A dropped connection must never crash the process. pg-pool listens for 'error' only
+  // while a client is idle in the pool; a client checked out between two statements (inside
+  // a transaction, say) emits 'error' with no listener when the server goes away, and an
+  // unhandled 'error' event exits the process. So every client gets a listener of its own
+  // for its whole life; the statement in flight (if any) rejects on its own.
+  const onConnectionError = options.onConnectionError ?? (() => {});
+  pool.on('error', () => {}); // the client's own listener below has already reported it
+  pool.on('connect', (client) => {
+    client.on('error', (error) => onConnectionError(error));
+  });
   try {
     const probe = await pool.query('SELECT 1');
     void probe;
