@@ -42,6 +42,18 @@ function requestSerializer(request: FastifyRequest) {
 /** Longest request URL accepted (Keepa's 100 ASINs take ~1.3 kB); longer gets 414. */
 export const MAX_URL_LENGTH = 16 * 1024;
 
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 431: 'Request Header Fields Too Large' };
+
+/** Writes a whole error answer on a bare socket, in the shape of the protocol claiming `url`. */
+function answerOnSocket(socket: Socket, protocols: readonly ApiProtocol[], url: string, status: number, message: string): void {
+  if (!socket.writable) return;
+  const { contentType, body } = protocolFor(protocols, { url, headers: {} }).rawError(status, message);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: ${contentType}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const protocols = options.protocols ?? PROTOCOLS;
   const logger = (options.logger ?? createLogger(options.config.logLevel)).child(
@@ -64,20 +76,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // A request line or header block Node cannot parse never reaches fastify: answer on
     // the socket, in the shape of the protocol its path belongs to.
     clientErrorHandler: (error, socket: Socket) => {
-      if (!socket.writable) return;
       const overflow = error.code === 'HPE_HEADER_OVERFLOW';
-      const status = overflow ? 431 : 400;
       const raw = (error as { rawPacket?: unknown }).rawPacket;
       const firstLine = Buffer.isBuffer(raw) ? raw.toString('latin1', 0, 2048).split('\r\n', 1)[0]! : '';
-      const url = firstLine.split(' ')[1] ?? '/';
-      const { contentType, body } = protocolFor(protocols, { url, headers: {} }).rawError(
-        status,
-        overflow ? 'Request line or headers too large.' : 'Malformed HTTP request.',
-      );
-      socket.end(
-        `HTTP/1.1 ${status} ${overflow ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-          `Content-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
+      answerOnSocket(socket, protocols, firstLine.split(' ')[1] ?? '/', overflow ? 431 : 400,
+        overflow ? 'Request line or headers too large.' : 'Malformed HTTP request.');
     },
   });
   const context: ApiContext = {
@@ -87,6 +90,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     refresh: options.refresh ?? null,
   };
   app.decorate('pricekeep', context);
+  // Node hands CONNECT (a proxy tunnel request) to 'connect' listeners and, with none,
+  // drops the connection unanswered; we are no proxy, but the client still gets an answer.
+  app.server.on('connect', (request: { url?: string }, socket: Socket) => {
+    answerOnSocket(socket, protocols, request.url ?? '/', 400, 'Method CONNECT is not supported.');
+  });
   app.decorateRequest('keepa', null);
 
   // threshold 0: Keepa's Java client gunzips every body, small error bodies included.
