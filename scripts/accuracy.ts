@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { isMarketplaceTld, type MarketplaceTld } from '../src/marketplaces.js';
 import { extractProduct } from '../src/scraper/extract/product.js';
 import { extractSearch } from '../src/scraper/extract/search.js';
-import { checkProduct, checkRefusal, checkSearch, type FieldCheck, type Sidecar } from '../src/scraper/sidecar-compare.js';
+import { checkProduct, checkRefusal, checkSearch, type FieldCheck, type Sidecar } from '../test/golden/sidecar-compare.js';
 
 const root = resolve(import.meta.dirname, '..');
 const sources = [

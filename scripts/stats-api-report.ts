@@ -12,7 +12,7 @@ import { buildServer } from '../src/api/server.js';
 import { loadConfig } from '../src/config.js';
 import { newBucket } from '../src/keepa/envelope.js';
 import { splitKeepaProduct } from '../src/keepa/product-object.js';
-import { STATS_GOLDEN_CASES, compareStats, statsNowOfResponse, type FieldMatch } from '../src/keepa/stats-compare.js';
+import { STATS_GOLDEN_CASES, compareStats, statsNowOfResponse, type FieldMatch } from '../test/golden/stats-compare.js';
 import type { KeepaStats } from '../src/keepa/stats.js';
 import { KEEPA_EPOCH_MINUTES } from '../src/keepa/time.js';
 import { insertApiKey } from '../src/store/api-keys.js';

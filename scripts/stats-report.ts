@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { computeStats } from '../src/keepa/stats.js';
-import { STATS_GOLDEN_CASES, compareStats, goldenInput, type FieldMatch } from '../src/keepa/stats-compare.js';
+import { STATS_GOLDEN_CASES, compareStats, goldenInput, type FieldMatch } from '../test/golden/stats-compare.js';
 
 const fixtures = resolve(import.meta.dirname, '../../shared/fixtures/keepa');
 const verbose = process.argv.includes('-v');

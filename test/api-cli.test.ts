@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareStats, statsNowOfResponse } from '../src/keepa/stats-compare.js';
+import { compareStats, statsNowOfResponse } from './golden/stats-compare.js';
 import { KEEPA_EPOCH_MINUTES } from '../src/keepa/time.js';
 import { cliEnvFor, runCli } from './helpers/cli.js';
 import { testEngines, type TestDatabase } from './helpers/engines.js';

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyKeepaProduct, splitKeepaProduct } from '../src/keepa/product-object.js';
-import { statsNowOfResponse } from '../src/keepa/stats-compare.js';
+import { statsNowOfResponse } from './golden/stats-compare.js';
 import { MINUTES_PER_DAY } from '../src/keepa/time.js';
 import { importKeepaProduct } from '../src/store/index.js';
 import { scrapeError } from '../src/scraper/errors.js';

@@ -3,7 +3,7 @@
 // the request sent with the parameters that response answered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitKeepaProduct } from '../src/keepa/product-object.js';
-import { compareStats, statsNowOfResponse, type FieldMatch } from '../src/keepa/stats-compare.js';
+import { compareStats, statsNowOfResponse, type FieldMatch } from './golden/stats-compare.js';
 import { importKeepaProduct } from '../src/store/index.js';
 import { apiHarness, createKey, SimClock, url, type ApiHarness } from './helpers/api-server.js';
 import { testEngines } from './helpers/engines.js';

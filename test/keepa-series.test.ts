@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CSV_TYPE_COUNT, strideOf } from '../src/keepa/csv-type.js';
-import { KeepaFormatError } from '../src/keepa/history-series.js';
+import { csvSeriesName, decodeNumeric, encodeNumeric, KeepaFormatError } from '../src/keepa/history-series.js';
 import {
-  decodeSeries,
-  encodeSeries,
   indexAtOrBefore,
   landedPrice,
   truncateCsvAt,
@@ -16,15 +14,22 @@ const full = keepaFixture(KEEPA_FULL).products[0];
 const later = keepaFixture(KEEPA_LATER).products[0];
 const SHIPPING_TYPES = [7, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 32];
 
-describe('decodeSeries / encodeSeries', () => {
+// The one codec of flat Keepa arrays (csv slots and every other numeric history), used by
+// import, export, the store and the stats input alike.
+const codec = {
+  decode: (csvIndex: number, flat: readonly unknown[]) => decodeNumeric(csvSeriesName(csvIndex), flat),
+  encode: (csvIndex: number, points: Parameters<typeof encodeNumeric>[1]) => encodeNumeric(csvSeriesName(csvIndex), points),
+};
+
+describe('decodeNumeric / encodeNumeric on csv series', () => {
   it('round-trips every series of both real Keepa responses', () => {
     let series = 0;
     for (const product of [full, later]) {
       product.csv.forEach((flat: number[] | null, csvIndex: number) => {
         if (flat === null) return;
-        const points = decodeSeries(csvIndex, flat);
+        const points = codec.decode(csvIndex, flat);
         expect(points).toHaveLength(flat.length / strideOf(csvIndex));
-        expect(encodeSeries(csvIndex, points)).toEqual(flat);
+        expect(codec.encode(csvIndex, points)).toEqual(flat);
         series++;
       });
     }
@@ -32,18 +37,18 @@ describe('decodeSeries / encodeSeries', () => {
   });
 
   it('reads BUY_BOX_SHIPPING as triples with the shipping kept apart from the price', () => {
-    const points = decodeSeries(18, full.csv[18]);
+    const points = codec.decode(18, full.csv[18]);
     expect(points.slice(-2)).toEqual([
-      { t: 8057142, value: 1999, shipping: 0 },
-      { t: 8057266, value: 1499, shipping: 0 },
+      { t: 8057142, value: 1999, second: 0 },
+      { t: 8057266, value: 1499, second: 0 },
     ]);
-    expect(points.filter((p) => p.value === -1).every((p) => p.shipping === -1)).toBe(true);
+    expect(points.filter((p) => p.value === -1).every((p) => p.second === -1)).toBe(true);
   });
 
-  it('reads stride-2 series as pairs without a shipping field', () => {
-    const points = decodeSeries(3, full.csv[3]);
-    expect(points[0]).toEqual({ t: 7208104, value: full.csv[3][1] });
-    expect(points.some((p) => 'shipping' in p)).toBe(false);
+  it('reads stride-2 series as pairs without a second value', () => {
+    const points = codec.decode(3, full.csv[3]);
+    expect(points[0]).toEqual({ t: 7208104, value: full.csv[3][1], second: null });
+    expect(points.every((p) => p.second === null)).toBe(true);
   });
 
   it('uses stride 3 exactly for the shipping types and stride 2 for every other csv index', () => {
@@ -53,36 +58,38 @@ describe('decodeSeries / encodeSeries', () => {
       const shipping = SHIPPING_TYPES.includes(csvIndex);
       expect(strideOf(csvIndex)).toBe(shipping ? 3 : 2);
       const flat = shipping ? flat3 : flat2;
-      const points = decodeSeries(csvIndex, flat);
+      const points = codec.decode(csvIndex, flat);
       expect(points).toEqual(
         shipping
-          ? [{ t: 100, value: 500, shipping: 49 }, { t: 200, value: -1, shipping: -1 }]
-          : [{ t: 100, value: 500 }, { t: 200, value: -1 }],
+          ? [{ t: 100, value: 500, second: 49 }, { t: 200, value: -1, second: -1 }]
+          : [{ t: 100, value: 500, second: null }, { t: 200, value: -1, second: null }],
       );
-      expect(encodeSeries(csvIndex, points)).toEqual(flat);
+      expect(codec.encode(csvIndex, points)).toEqual(flat);
       // The other stride's array is ragged or misread: 6 entries are 3 pairs, 4 entries no triples.
-      if (shipping) expect(() => decodeSeries(csvIndex, flat2)).toThrow(KeepaFormatError);
+      if (shipping) expect(() => codec.decode(csvIndex, flat2)).toThrow(KeepaFormatError);
     }
   });
 
   it('decodes an empty series to no points and encodes no points to an empty series', () => {
-    expect(decodeSeries(0, [])).toEqual([]);
-    expect(encodeSeries(18, [])).toEqual([]);
+    expect(codec.decode(0, [])).toEqual([]);
+    expect(codec.encode(18, [])).toEqual([]);
   });
 
-  it('rejects ragged, non-integer and unsorted arrays', () => {
-    expect(() => decodeSeries(0, [100, 500, 200])).toThrow(/not a multiple of 2/);
-    expect(() => decodeSeries(18, [100, 500, 0, 200])).toThrow(/not a multiple of 3/);
-    expect(() => decodeSeries(0, [100, 5.5])).toThrow(/not integers/);
-    expect(() => decodeSeries(0, [100, Number.NaN])).toThrow(/not integers/);
-    expect(() => decodeSeries(0, [200, 1, 100, 2])).toThrow(/not after/);
-    expect(() => decodeSeries(0, [100, 1, 100, 2])).toThrow(/not after/);
+  it('rejects ragged, non-integer, out-of-range and unsorted arrays', () => {
+    expect(() => codec.decode(0, [100, 500, 200])).toThrow(/not a multiple of 2/);
+    expect(() => codec.decode(18, [100, 500, 0, 200])).toThrow(/not a multiple of 3/);
+    expect(() => codec.decode(0, [100, 5.5])).toThrow(/not integers/);
+    expect(() => codec.decode(0, [100, Number.NaN])).toThrow(/not integers/);
+    expect(() => codec.decode(0, [100, '5'])).toThrow(/not integers/);
+    expect(() => codec.decode(0, [100, 2 ** 31])).toThrow(/not integers/);
+    expect(() => codec.decode(0, [200, 1, 100, 2])).toThrow(/not after/);
+    expect(() => codec.decode(0, [100, 1, 100, 2])).toThrow(/not after/);
   });
 
   it('refuses to encode a point whose shipping does not fit the stride', () => {
-    expect(() => encodeSeries(18, [{ t: 1, value: 100 }])).toThrow(/needs a shipping/);
-    expect(() => encodeSeries(0, [{ t: 1, value: 100, shipping: 0 }])).toThrow(/must not have/);
-    expect(() => encodeSeries(0, [{ t: 2, value: 1 }, { t: 1, value: 2 }])).toThrow(/not after/);
+    expect(() => codec.encode(18, [{ t: 1, value: 100, second: null }])).toThrow(/needs a second/);
+    expect(() => codec.encode(0, [{ t: 1, value: 100, second: 0 }])).toThrow(/must not have/);
+    expect(() => codec.encode(0, [{ t: 2, value: 1, second: null }, { t: 1, value: 2, second: null }])).toThrow(/not after/);
   });
 });
 

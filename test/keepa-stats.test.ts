@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { viewSeries } from '../src/keepa/series.js';
-import { STATS_GOLDEN_CASES, compareStats, goldenInput, statsNowOfResponse } from '../src/keepa/stats-compare.js';
+import { STATS_GOLDEN_CASES, compareStats, goldenInput, statsNowOfResponse } from './golden/stats-compare.js';
 import { buyBoxStats, float32Json, savingPercentage } from '../src/keepa/stats-buy-box.js';
 import { lightningDealInfo, salesRankDrops } from '../src/keepa/stats-events.js';
 import { computeStats, parseStatsParam, StatsParamError, truncateCsvAt, type StatsInput } from '../src/keepa/stats.js';

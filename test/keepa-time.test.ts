@@ -50,3 +50,19 @@ describe('Keepa minutes', () => {
     expect(() => keepaMinuteToUnixMs(1.5)).toThrow(RangeError);
   });
 });
+
+describe('parseInstant (export --as-of)', () => {
+  it('reads ISO dates as UTC midnight and date-times with their zone', async () => {
+    const { parseInstant } = await import('../src/keepa/instant.js');
+    expect(parseInstant('2026-05-10')).toBe(Date.UTC(2026, 4, 10));
+    expect(parseInstant('2026-05-10T04:20:00Z')).toBe(Date.UTC(2026, 4, 10, 4, 20));
+    expect(parseInstant('2026-05-10T06:20:00+02:00')).toBe(Date.UTC(2026, 4, 10, 4, 20));
+  });
+
+  it('refuses what Date.parse would guess at: no zone, prose, impossible dates', async () => {
+    const { parseInstant } = await import('../src/keepa/instant.js');
+    for (const text of ['2026-05-10T04:20:00', 'May 10 2026', '2026-02-30', '2026-13-01T00:00:00Z', '', 'now']) {
+      expect(parseInstant(text), text).toBeNull();
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MarketplaceTld } from '../src/marketplaces.js';
 import { extractProduct, extractSearch, type ScrapedProduct } from '../src/scraper/index.js';
-import { checkProduct, checkRefusal, checkSearch, type Sidecar } from '../src/scraper/sidecar-compare.js';
+import { checkProduct, checkRefusal, checkSearch, type Sidecar } from './golden/sidecar-compare.js';
 
 const SHARED = new URL('../../shared/fixtures/amazon/', import.meta.url);
 const OWN = new URL('../fixtures/amazon/', import.meta.url);

@@ -99,12 +99,19 @@ export function decodeNumeric(name: NumericSeriesName, flat: readonly unknown[])
   return points;
 }
 
+/** Inverse of decodeNumeric; refuses points that do not fit the series' stride or order. */
 export function encodeNumeric(name: NumericSeriesName, points: readonly NumericPoint[]): number[] {
   const stride = numericStride(name);
   const flat: number[] = [];
+  let previous = -Infinity;
   for (const p of points) {
+    if ((p.second !== null) !== (stride === 3)) {
+      throw new KeepaFormatError(`${name} is stride ${stride}: point at ${p.t} ${stride === 3 ? 'needs' : 'must not have'} a second value`);
+    }
+    if (p.t <= previous) throw new KeepaFormatError(`${name}: time ${p.t} is not after ${previous}`);
+    previous = p.t;
     flat.push(p.t, p.value);
-    if (stride === 3) flat.push(p.second ?? 0);
+    if (stride === 3) flat.push(p.second!);
   }
   return flat;
 }

@@ -1,64 +1,14 @@
-// One csv series as typed points, and the flat typed-array view the stats engine walks.
+// The flat typed-array view of a csv series that the stats engine walks (the codec of flat
+// arrays to points is history-series.ts: decodeNumeric/encodeNumeric).
 // Shipping types (7, 18–29, 32) are stride-3 `[t, price, shipping, …]`; their stats use
 // the landed price, so the view stores it once instead of recomputing it per window.
 import { strideOf } from './csv-type.js';
 import { KeepaFormatError } from './history-series.js';
 import type { KeepaMinute } from './time.js';
 
-/** A point of `csv[i]`; `shipping` is present exactly for stride-3 (shipping) types. */
-export interface SeriesPoint {
-  readonly t: KeepaMinute;
-  readonly value: number;
-  readonly shipping?: number;
-}
-
 /** `price + max(shipping, 0)` for an offer; a negative price (-1 no offer) stays itself. */
 export function landedPrice(price: number, shipping: number): number {
   return price >= 0 ? price + (shipping > 0 ? shipping : 0) : price;
-}
-
-function checkFlat(csvIndex: number, flat: ReadonlyArray<unknown>): 2 | 3 {
-  const stride = strideOf(csvIndex);
-  if (flat.length % stride !== 0) {
-    throw new KeepaFormatError(`csv[${csvIndex}]: length ${flat.length} is not a multiple of ${stride}`);
-  }
-  let previous = -Infinity;
-  for (let i = 0; i < flat.length; i += stride) {
-    for (let k = 0; k < stride; k++) {
-      if (!Number.isSafeInteger(flat[i + k])) {
-        throw new KeepaFormatError(`csv[${csvIndex}]: entry ${i / stride} is not integers: ${JSON.stringify(flat.slice(i, i + stride))}`);
-      }
-    }
-    const t = flat[i] as number;
-    if (t <= previous) throw new KeepaFormatError(`csv[${csvIndex}]: time ${t} at entry ${i / stride} is not after ${previous}`);
-    previous = t;
-  }
-  return stride;
-}
-
-/** `csv[csvIndex]` → points; throws KeepaFormatError on a ragged, non-integer or unsorted array. */
-export function decodeSeries(csvIndex: number, flat: ReadonlyArray<number>): SeriesPoint[] {
-  const stride = checkFlat(csvIndex, flat);
-  const points: SeriesPoint[] = [];
-  for (let i = 0; i < flat.length; i += stride) {
-    points.push(stride === 3 ? { t: flat[i], value: flat[i + 1], shipping: flat[i + 2] } : { t: flat[i], value: flat[i + 1] });
-  }
-  return points;
-}
-
-/** Inverse of decodeSeries: points → the flat `csv[csvIndex]` array. */
-export function encodeSeries(csvIndex: number, points: ReadonlyArray<SeriesPoint>): number[] {
-  const stride = strideOf(csvIndex);
-  const flat: number[] = [];
-  for (const p of points) {
-    if ((p.shipping !== undefined) !== (stride === 3)) {
-      throw new KeepaFormatError(`csv[${csvIndex}] is stride ${stride}: point at ${p.t} ${stride === 3 ? 'needs' : 'must not have'} a shipping value`);
-    }
-    flat.push(p.t, p.value);
-    if (stride === 3) flat.push(p.shipping as number);
-  }
-  checkFlat(csvIndex, flat);
-  return flat;
 }
 
 /**

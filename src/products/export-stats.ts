@@ -2,6 +2,7 @@
 // answered at a past moment (points after it left out, stats computed then), with every
 // field shown. Same code path as GET /product: loadKeepaProducts.
 import { parseStatsParam, StatsParamError } from '../keepa/stats.js';
+import { parseInstant } from '../keepa/instant.js';
 import { keepaNow, toKeepaMinute, type KeepaMinute } from '../keepa/time.js';
 import type { KeepaProduct } from '../keepa/product-object.js';
 import type { Store } from '../store/index.js';
@@ -33,8 +34,10 @@ export interface ExportPlan {
 export function planExport(options: ExportOptions, clock: () => number = Date.now): ExportPlan {
   let now = keepaNow(clock);
   if (options.asOf !== undefined) {
-    const ms = Date.parse(options.asOf);
-    if (!Number.isFinite(ms)) throw new ExportOptionError(`--as-of must be an ISO date or date-time, got "${options.asOf}"`);
+    const ms = parseInstant(options.asOf);
+    if (ms === null) {
+      throw new ExportOptionError(`--as-of must be an ISO date (UTC) or a date-time with Z or an offset, got "${options.asOf}"`);
+    }
     now = toKeepaMinute(ms);
   }
   let stats = null;

@@ -1,10 +1,10 @@
 // Golden comparison of computed stats with the Statistics Object of a real Keepa response:
 // which request each fixture answered, the snapshot of the buy box Keepa had, and a
 // per-field match count. Shared by test/keepa-stats.test.ts and scripts/stats-report.ts.
-import { parseStatsParam, StatsParamError } from './stats-interval.js';
-import { statsInputFromProduct } from './stats-input.js';
-import type { BuyBoxSnapshot, KeepaStats, StatsInput } from './stats-types.js';
-import { KEEPA_EPOCH_MINUTES, type KeepaMinute } from './time.js';
+import { parseStatsParam, StatsParamError } from '../../src/keepa/stats-interval.js';
+import { statsInputFromProduct } from '../../src/keepa/stats-input.js';
+import type { BuyBoxSnapshot, KeepaStats, StatsInput } from '../../src/keepa/stats-types.js';
+import { KEEPA_EPOCH_MINUTES, type KeepaMinute } from '../../src/keepa/time.js';
 
 export interface GoldenCase {
   readonly fixture: string;

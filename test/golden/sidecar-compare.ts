@@ -1,7 +1,7 @@
 // Compares an extraction with a fixture sidecar's hand-checked `expected` values, field by
 // field. Shared by `npm run accuracy` and the fixture tests so both judge the same way.
 // Sidecar keys name Keepa-ish concepts; each maps to one output field here.
-import type { ProductExtraction, SearchExtraction } from './types.js';
+import type { ProductExtraction, SearchExtraction } from '../../src/scraper/types.js';
 
 /** `error` pages (our own fixtures) expect `{ "error": "<ASA code>" }`. */
 export type PageKind = 'product' | 'search' | 'captcha' | 'error';
