@@ -39,8 +39,20 @@ export interface ScraperConfig {
   readonly maxRetryAfterMs?: number;
 }
 
+export interface AlertsConfig {
+  /** PRICEKEEP_WEBHOOK_ALLOW_PRIVATE=1: webhooks may target loopback/private/link-local/CGNAT/ULA addresses. */
+  readonly webhookAllowPrivate: boolean;
+  /** SMTP server for e-mail notifications (PRICEKEEP_SMTP_URL, smtp[s]://user:pass@host:port); unset = no e-mail. */
+  readonly smtpUrl: string | undefined;
+  /** From address of notification e-mails (PRICEKEEP_MAIL_FROM). */
+  readonly mailFrom: string;
+  /** Base URL of this server in links (feeds, e-mails): PRICEKEEP_PUBLIC_URL, default http://HOST:PORT. */
+  readonly publicUrl: string;
+}
+
 export interface Config {
   readonly logLevel: string;
+  readonly alerts: AlertsConfig;
   readonly store: StoreConfig;
   readonly api: ApiConfig;
   readonly scraper: ScraperConfig;
@@ -86,6 +98,13 @@ function url(env: Env, name: string): string | undefined {
   return raw;
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = text(env, name);
+  if (raw === undefined || raw === '0' || raw.toLowerCase() === 'false') return false;
+  if (raw === '1' || raw.toLowerCase() === 'true') return true;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
+}
+
 function backend(env: Env): ScraperBackendName {
   const raw = text(env, 'PRICEKEEP_SCRAPER_BACKEND') ?? 'direct';
   if (raw === 'direct' || raw === 'asa' || raw === 'replay') return raw;
@@ -102,15 +121,23 @@ function logLevel(env: Env): string {
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  const host = text(env, 'PRICEKEEP_HOST') ?? '127.0.0.1';
+  const port = integer(env, 'PORT', 8080, 0, 65535);
   return {
     logLevel: logLevel(env),
+    alerts: {
+      webhookAllowPrivate: flag(env, 'PRICEKEEP_WEBHOOK_ALLOW_PRIVATE'),
+      smtpUrl: url(env, 'PRICEKEEP_SMTP_URL'),
+      mailFrom: text(env, 'PRICEKEEP_MAIL_FROM') ?? 'pricekeep <pricekeep@localhost>',
+      publicUrl: (url(env, 'PRICEKEEP_PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
+    },
     store: {
       databaseUrl: url(env, 'DATABASE_URL'),
       dataDir: resolve(text(env, 'PRICEKEEP_DATA_DIR') ?? 'data'),
     },
     api: {
-      host: text(env, 'PRICEKEEP_HOST') ?? '127.0.0.1',
-      port: integer(env, 'PORT', 8080, 0, 65535),
+      host,
+      port,
     },
     scraper: {
       backend: backend(env),

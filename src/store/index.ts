@@ -12,3 +12,7 @@ export {
   type TrackedProduct, type ClaimedProduct, type ScrapeResult, type TrackingStatus,
 } from './tracking.js';
 export { isDatabaseUnavailable } from './unavailable.js';
+export {
+  enqueueDeliveries, claimDeliveries, finishDelivery, listDeliveries, deliveryCounts,
+  type NewDelivery, type Delivery, type DeliveryChannel, type DeliveryStatus, type AttemptOutcome, type DeliveryCounts,
+} from './deliveries.js';
