@@ -57,7 +57,13 @@ describe.each(testEngines())('change-only recording on $name', (engine) => {
     expect(product.lastPriceChange).toBe(T0 + 420);
   });
 
+  // Each test starts from an empty database (useTestStore): the history it builds on is recorded in it.
+  const recordHistory = async () => {
+    for (let i = 0; i < amazonPrices.length; i++) await recordObservations(db.store, [scrape(i)]);
+  };
+
   it('writes nothing when the same scrapes are recorded again', async () => {
+    await recordHistory();
     const again = await recordObservations(db.store, amazonPrices.map((_, i) => scrape(i)));
     expect(again.pointsWritten).toBe(0);
     expect((await exportOf(db.store))!.csv[CSV.AMAZON]).toEqual(expectedAmazon);
@@ -76,6 +82,7 @@ describe.each(testEngines())('change-only recording on $name', (engine) => {
 
   it('merges a late observation by time, only if it changes what held then', async () => {
     const asin = 'B000000001';
+    await recordHistory();
     // at T0+30 the price in force was 1999: nothing to write
     expect((await recordObservations(db.store, [{ domainId: 1, asin, at: T0 + 30, numeric: [{ name: 'csv:0', value: 1999 }] }])).pointsWritten).toBe(0);
     // at T0+200 it was -1; a late scrape saw 1899 then

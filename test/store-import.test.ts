@@ -31,6 +31,7 @@ describe.each(testEngines())('Keepa import on $name', (engine) => {
       });
 
       it('changes nothing when the same file is imported again', async () => {
+        await importKeepaProduct(db.store, splitKeepaProduct(product));
         const before = await dbInfo(db.store);
         const again = await importKeepaProduct(db.store, splitKeepaProduct(product));
         expect(again.inserted).toBe(0);

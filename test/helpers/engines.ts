@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
 import type { StoreConfig } from '../../src/config.js';
 
@@ -84,14 +84,29 @@ export interface OpenTestStore {
 }
 
 /**
- * A fresh database of `engine`, opened before the enclosing suite's tests and closed and
- * dropped after them. Read `.store` inside tests (it is set by beforeAll).
+ * Empties every table but the migration record (identities restarted), so each test starts
+ * from the freshly migrated database whatever the tests before it wrote.
+ */
+export async function resetStore(store: Store): Promise<void> {
+  const { rows } = await store.pool.query<{ name: string }>(
+    `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
+  );
+  if (rows.length > 0) await store.pool.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} RESTART IDENTITY CASCADE`);
+}
+
+/**
+ * A fresh database of `engine`, opened before the enclosing suite's tests, emptied before
+ * each test, and closed and dropped after them. Read `.store` inside tests (it is set by
+ * beforeAll).
  */
 export function useTestStore(engine: TestEngine): OpenTestStore {
   const handle = {} as { store: Store; database: TestDatabase };
   beforeAll(async () => {
     handle.database = await engine.create();
     handle.store = await handle.database.open();
+  });
+  beforeEach(async () => {
+    await resetStore(handle.store);
   });
   afterAll(async () => {
     await handle.store?.close();
@@ -110,6 +125,9 @@ export function useTwoServerStores(url: string): { readonly stores: Store[] } {
   beforeAll(async () => {
     handle.database = await serverEngine(url).create();
     handle.stores = [await handle.database.open(), await openStore(handle.database.config, { poolSize: 4 })];
+  });
+  beforeEach(async () => {
+    await resetStore(handle.stores[0]!);
   });
   afterAll(async () => {
     for (const store of handle.stores) await store.close();
