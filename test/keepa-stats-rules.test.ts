@@ -3,7 +3,7 @@
 // the unit cases pin the boundaries the data cannot show.
 import { describe, expect, it } from 'vitest';
 import { assembleKeepaProduct, lastOffersUpdateOf, splitKeepaProduct } from '../src/keepa/product-object.js';
-import { keepaStatsClock, readSavedResponses, statsInputOfSaved, statsParamOf, type SavedResponse } from '../src/keepa/saved-response.js';
+import { keepaStatsClock, readSavedResponses, statsInputOfSaved, statsParamOf, type SavedResponse } from './golden/saved-response.js';
 import { viewSeries } from '../src/keepa/series.js';
 import { salesRankDrops } from '../src/keepa/stats-events.js';
 import { deltaPercent90MonthlySold } from '../src/keepa/stats-monthly-sold.js';

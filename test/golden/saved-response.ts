@@ -1,14 +1,15 @@
 // A Keepa /product response saved by someone, with its sidecar (what is known of the request
 // that produced it): which request it answered and at which moment Keepa computed its stats.
-// Shared by the fidelity script (scripts/fidelity.ts) and the golden tests of the stats rules.
+// Shared by the fidelity script and the golden tests of the stats rules (a harness, so it
+// lives beside the other golden comparisons, not in src/).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lastOffersUpdateOf, splitKeepaProduct } from './product-object.js';
+import { lastOffersUpdateOf, splitKeepaProduct } from '../../src/keepa/product-object.js';
 import { buyBoxSnapshotFromKeepaStats } from './stats-compare.js';
-import { statsInputFromProduct } from './stats-input.js';
-import { parseStatsParam, StatsParamError } from './stats-interval.js';
-import type { StatsInput } from './stats-types.js';
-import { KEEPA_EPOCH_MINUTES, type KeepaMinute } from './time.js';
+import { statsInputFromProduct } from '../../src/keepa/stats-input.js';
+import { parseStatsParam, StatsParamError } from '../../src/keepa/stats-interval.js';
+import type { StatsInput } from '../../src/keepa/stats-types.js';
+import { KEEPA_EPOCH_MINUTES, type KeepaMinute } from '../../src/keepa/time.js';
 
 export interface SavedRequest {
   /** The `stats` parameter: what the sidecar says, else what the answer shows (see statsParamOf). */
