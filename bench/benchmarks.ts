@@ -1,10 +1,11 @@
 // Every benchmark, in the order `npm run bench` runs them. One module each.
 import type { Benchmark } from './bench-types.js';
 import { extractionBenchmark } from './extraction.js';
+import { importBenchmark } from './import.js';
 import { ingestBenchmark } from './ingest.js';
 import { memoryBenchmark } from './memory.js';
 import { readBenchmark } from './read.js';
 import { schedulerBenchmark } from './scheduler.js';
 import { storageBenchmark } from './storage.js';
 
-export const BENCHMARKS: Benchmark[] = [ingestBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark, memoryBenchmark];
+export const BENCHMARKS: Benchmark[] = [ingestBenchmark, importBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark, memoryBenchmark];

@@ -2,18 +2,15 @@
 // changing per scrape) through recordObservations, against COPY of the resulting points
 // into a bare table in the same database. Ratio = COPY time ÷ our time (recording may
 // take at most twice as long as COPYing what it wrote). Target: ≥ 0.5×.
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import { from as copyFrom } from 'pg-copy-streams';
 import { recordObservations, type Observation, type Store } from '../src/store/index.js';
 import type { Benchmark, BenchOptions, BenchRow } from './bench-types.js';
 import { embeddedDatabase, serverDatabase, type BenchDatabase } from './bench-db.js';
 import { mulberry32, randomInt } from './prng.js';
+import { copyBaseline, readPoints, type PointRow } from './copy-baseline.js';
 
 const T0 = 8_000_000;
 const BATCH = 1000;
-const COPY_CHUNK = 50_000;
 
 interface ProductState {
   asin: string;
@@ -53,10 +50,6 @@ function* scrapes(products: number, perProduct: number, seed: number): Generator
   }
 }
 
-type PointRow = { series_id: number; t: number; value: number; second: number | null };
-
-const readPoints = async (store: Store) =>
-  (await store.pool.query<PointRow>('SELECT series_id, t, value, second FROM points ORDER BY t, series_id')).rows;
 
 /**
  * What no change-only writer can avoid, for scale: the same points inserted in time order,
@@ -75,36 +68,6 @@ async function keyedInsertFloor(store: Store, rows: readonly PointRow[], calls: 
   return performance.now() - start;
 }
 
-async function copyBaseline(store: Store, rows: readonly PointRow[]): Promise<{ rows: number; ms: number; how: string }> {
-  await sql`CREATE TABLE bench_copy (series_id integer, t integer, value integer, second integer)`.execute(store.db);
-  const client = await store.pool.connect();
-  try {
-    const text = rows.map((r) => `${r.series_id}\t${r.t}\t${r.value}\t${r.second ?? '\\N'}\n`).join('');
-    const start = performance.now();
-    try {
-      if (store.engine === 'embedded') throw new Error('no COPY FROM STDIN in PGlite');
-      await pipeline(Readable.from([text]), client.query(copyFrom('COPY bench_copy FROM STDIN')));
-      return { rows: rows.length, ms: performance.now() - start, how: 'COPY FROM STDIN' };
-    } catch (error) {
-      // The embedded engine's wire protocol has no COPY sub-protocol: the same rows go in
-      // as INSERT … SELECT unnest(…) of 50,000 rows at a time in one transaction, its
-      // fastest bulk path (one statement of every row grows the WASM heap and is slower).
-      await client.query('ROLLBACK').catch(() => {});
-      const again = performance.now();
-      await client.query('BEGIN');
-      for (let i = 0; i < rows.length; i += COPY_CHUNK) {
-        const chunk = rows.slice(i, i + COPY_CHUNK);
-        const cols = [chunk.map((r) => r.series_id), chunk.map((r) => r.t), chunk.map((r) => r.value), chunk.map((r) => r.second)];
-        await client.query('INSERT INTO bench_copy SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[])', cols);
-      }
-      await client.query('COMMIT');
-      return { rows: rows.length, ms: performance.now() - again, how: `INSERT … unnest in ${COPY_CHUNK.toLocaleString('en-US')}-row statements (${(error as Error).message})` };
-    }
-  } finally {
-    client.release();
-  }
-}
-
 async function measure(database: BenchDatabase, products: number, perProduct: number, log: BenchOptions['log']): Promise<BenchRow> {
   const { store } = database;
   let observations = 0;
@@ -120,8 +83,8 @@ async function measure(database: BenchDatabase, products: number, perProduct: nu
     if (++k % 10 === 0) log(`ingest ${database.label}: ${k}/${perProduct} scrapes of ${products} products`);
   }
   const ours = performance.now() - start;
-  const points = await readPoints(store);
-  const copy = await copyBaseline(store, points);
+  const points = await readPoints(store, 't, series_id');
+  const copy = { rows: points.length, ms: await copyBaseline(store, points), how: 'COPY FROM STDIN' };
   const calls = Math.ceil(observations / BATCH);
   const floor = await keyedInsertFloor(store, points, calls);
   if (copy.rows !== written) throw new Error(`points table holds ${copy.rows} rows, recordObservations reported ${written}`);

@@ -50,9 +50,15 @@ export interface AlertsConfig {
   readonly publicUrl: string;
 }
 
+export interface ImportConfig {
+  /** Points written per import transaction (PRICEKEEP_IMPORT_BATCH_POINTS, default 100000). */
+  readonly batchPoints: number;
+}
+
 export interface Config {
   readonly logLevel: string;
   readonly alerts: AlertsConfig;
+  readonly import: ImportConfig;
   readonly store: StoreConfig;
   readonly api: ApiConfig;
   readonly scraper: ScraperConfig;
@@ -130,6 +136,9 @@ export function loadConfig(env: Env = process.env): Config {
       smtpUrl: url(env, 'PRICEKEEP_SMTP_URL'),
       mailFrom: text(env, 'PRICEKEEP_MAIL_FROM') ?? 'pricekeep <pricekeep@localhost>',
       publicUrl: (url(env, 'PRICEKEEP_PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
+    },
+    import: {
+      batchPoints: integer(env, 'PRICEKEEP_IMPORT_BATCH_POINTS', 100_000, 1, 10_000_000),
     },
     store: {
       databaseUrl: url(env, 'DATABASE_URL'),

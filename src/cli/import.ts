@@ -1,34 +1,91 @@
 // `pricekeep import FILE…`: stores Keepa /product responses exactly as Keepa sent them.
-import { readFile } from 'node:fs/promises';
+// Files are streamed (a file of any size is read in memory bounded by its largest
+// product); a bad product is reported with its index and skipped, the others imported.
+import { createReadStream, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { StoredProductParts } from '../keepa/product-object.js';
+import type { ProductItem } from '../keepa/product-stream.js';
+import type { ImportItem, Store } from '../store/index.js';
 import { CliError } from './cli-error.js';
+import { importProgress, type ImportProgress } from './import-progress.js';
 import { withStore } from './open-store.js';
 
-interface ParsedFile {
-  readonly file: string;
-  readonly products: StoredProductParts[];
+interface FileOutcome {
+  /** Problem with the file as a whole (unreadable, not JSON, not a Keepa response). */
+  readonly failure: string | null;
+  readonly rejected: number;
+  /** Products written from this file. */
+  readonly imported: number;
 }
 
-async function parseFile(file: string): Promise<ParsedFile> {
-  const { productsOfResponse } = await import('../keepa/response-file.js');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+/** The file's bytes, counting them for the progress display. */
+async function* countedChunks(file: string, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    onBytes((chunk as Buffer).length);
+    yield chunk as Buffer;
   }
-  let json: unknown;
+}
+
+async function importFile(store: Store, file: string, batchPoints: number, progress: ImportProgress): Promise<FileOutcome> {
+  const { productsOfStream } = await import('../keepa/product-stream.js');
+  const { importKeepaProducts } = await import('../store/index.js');
+  const say = (text: string) => {
+    progress.clear();
+    process.stderr.write(`pricekeep: ${file}: ${text}\n`);
+  };
+  let totalBytes: number;
   try {
-    json = JSON.parse(text);
+    totalBytes = statSync(file).size;
   } catch (error) {
-    throw new CliError(`${file}: not valid JSON: ${(error as Error).message}`);
+    return { failure: `${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, rejected: 0, imported: 0 };
   }
+  let bytesRead = 0;
+  let rejected = 0;
+  let products = 0;
+  let points = 0;
+  const asins: string[] = [];
+  async function* accepted(items: AsyncIterable<ProductItem>): AsyncGenerator<ImportItem> {
+    for await (const item of items) {
+      if (item.kind === 'rejected') {
+        rejected++;
+        say(`${item.message} (skipped)`);
+        continue;
+      }
+      if (item.cleaned > 0) {
+        say(`products[${item.index}] ${item.parts.asin}: ${item.cleaned} text value(s) held characters PostgreSQL cannot store (NUL, lone UTF-16 surrogate); replaced by U+FFFD`);
+      }
+      if (asins.length <= 10) asins.push(item.parts.asin);
+      yield item;
+    }
+  }
+  let failure: string | null = null;
+  let result = { inserted: 0, updated: 0, unchanged: 0, products: 0 };
   try {
-    return { file, products: productsOfResponse(json) };
+    result = await importKeepaProducts(store, accepted(productsOfStream(countedChunks(file, (n) => (bytesRead += n)))), {
+      onCommitted(batch) {
+        products += batch.products;
+        points += batch.points;
+        progress.update({ file, products, points, bytesRead, totalBytes });
+      },
+      onRejected(item, error) {
+        rejected++;
+        say(`products[${item.index}] ${item.parts.asin}: the database refused it: ${error.message} (skipped)`);
+      },
+    }, { batchPoints });
   } catch (error) {
-    throw new CliError(`${file}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if ((error as Error).name === 'KeepaFormatError') failure = `${file}: ${(error as Error).message}`;
+    else if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') failure = `${file}: cannot read: ${code}`;
+    else throw error;
   }
+  progress.clear();
+  if (failure && result.products === 0 && rejected === 0) return { failure, rejected, imported: 0 };
+  const shown = asins.length > 10 ? `${asins.slice(0, 10).join(',')},…` : asins.join(',') || '-';
+  process.stdout.write(
+    `${file}: ${result.products} product(s) [${shown}], ${result.inserted} new points, ` +
+      `${result.updated} changed, ${result.unchanged} already stored` +
+      (rejected > 0 ? `, ${rejected} product(s) skipped` : '') + '\n',
+  );
+  return { failure, rejected, imported: result.products };
 }
 
 export function register(program: Command): void {
@@ -37,41 +94,28 @@ export function register(program: Command): void {
     .description('import Keepa /product responses (envelope, product or array); idempotent')
     .argument('<files...>', 'Keepa JSON files')
     .action(async (files: string[]) => {
-      // Each file is read and validated in full before its first write, so a bad file is
-      // reported and skipped with nothing of it written; the good ones are imported.
-      const parsed: ParsedFile[] = [];
-      const problems: string[] = [];
-      for (const file of files) {
-        try {
-          parsed.push(await parseFile(file));
-        } catch (error) {
-          problems.push((error as Error).message);
-          process.stderr.write(`pricekeep: ${(error as Error).message} (skipped, nothing written)\n`);
-        }
-      }
-      if (parsed.length > 0) {
-        await withStore(async (store) => {
-          const { importKeepaProduct } = await import('../store/index.js');
-          for (const { file, products } of parsed) {
-            let inserted = 0;
-            let updated = 0;
-            let unchanged = 0;
-            for (const product of products) {
-              const counts = await importKeepaProduct(store, product);
-              inserted += counts.inserted;
-              updated += counts.updated;
-              unchanged += counts.unchanged;
-            }
-            const asins = products.map((p) => p.asin).join(',') || '-';
-            process.stdout.write(
-              `${file}: ${products.length} product(s) [${asins}], ${inserted} new points, ` +
-                `${updated} changed, ${unchanged} already stored\n`,
-            );
-          }
+      let failedFiles = 0;
+      let rejected = 0;
+      await withStore(async (store, config) => {
+        const { createLogger } = await import('../logger.js');
+        const progress = importProgress({
+          tty: process.stderr.isTTY ? process.stderr : null,
+          logger: createLogger(config.logLevel),
         });
-      }
-      if (problems.length > 0) {
-        throw new CliError(`${problems.length} of ${files.length} file(s) could not be imported`);
-      }
+        for (const file of files) {
+          const outcome = await importFile(store, file, config.import.batchPoints, progress);
+          rejected += outcome.rejected;
+          if (outcome.failure) {
+            failedFiles++;
+            const kept = outcome.imported > 0 ? `the ${outcome.imported} product(s) before the fault were imported` : 'nothing written';
+            process.stderr.write(`pricekeep: ${outcome.failure} (${kept})\n`);
+          }
+        }
+      });
+      const problems = [
+        failedFiles > 0 ? `${failedFiles} of ${files.length} file(s) could not be imported` : '',
+        rejected > 0 ? `${rejected} product(s) were skipped` : '',
+      ].filter(Boolean);
+      if (problems.length > 0) throw new CliError(problems.join('; '));
     });
 }

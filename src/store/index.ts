@@ -1,5 +1,5 @@
 export { openStore, redact, type Store, type EngineKind, type OpenOptions } from './database.js';
-export { importKeepaProduct, type ImportCounts } from './import-keepa.js';
+export { importKeepaProduct, importKeepaProducts, pointsOf, type ImportCounts, type ImportItem, type ImportEvents, type ImportResult } from './import-keepa.js';
 export { recordObservations, type Observation, type RecordResult } from './record-observations.js';
 export { readProducts, type StoredProduct, type ReadWindow } from './read-products.js';
 export { findProducts, asinsForCodes, type ProductRow } from './products.js';

@@ -16,23 +16,28 @@ const GSSENC_REQUEST_CODE = 80877104;
 
 const COPY_FROM_STDIN = /^\s*copy\b[\s\S]*\bfrom\s+stdin\b/i;
 
-/**
- * PGlite has no COPY-in sub-protocol: CopyData reaching it aborts the WASM engine. A
- * simple-query `COPY … FROM STDIN` is swapped for a statement that fails with a clear
- * error (SQLSTATE 0A000), so the client gets an error and the engine keeps running.
- */
-function refuseCopyIn(message: Buffer): Buffer {
-  if (message[0] !== 0x51 /* 'Q' */) return message;
-  const text = message.toString('utf8', 5, message.length - 1);
-  if (!COPY_FROM_STDIN.test(text)) return message;
-  const replacement =
-    "DO $$ BEGIN RAISE EXCEPTION 'COPY FROM STDIN is not supported by the embedded engine; use INSERT' " +
-    "USING ERRCODE = 'feature_not_supported'; END $$";
-  const body = Buffer.from(`${replacement}\0`, 'utf8');
+/** A simple-query message (`Q`) of `text`. */
+function simpleQuery(text: string): Buffer {
+  const body = Buffer.from(`${text}\0`, 'utf8');
   const header = Buffer.alloc(5);
   header[0] = 0x51;
   header.writeInt32BE(4 + body.length, 1);
   return Buffer.concat([header, body]);
+}
+
+/** The COPY statement of a simple-query `COPY … FROM STDIN`, else null. */
+function copyInStatement(message: Buffer): string | null {
+  if (message[0] !== 0x51 /* 'Q' */) return null;
+  const text = message.toString('utf8', 5, message.length - 1);
+  return COPY_FROM_STDIN.test(text) ? text : null;
+}
+
+// CopyInResponse: text format, column count 0 (clients send whole lines; PGlite checks them).
+const COPY_IN_RESPONSE = Buffer.from([0x47, 0, 0, 0, 7, 0, 0, 0]);
+
+/** A SQL string literal. */
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 export interface WireServer {
@@ -41,23 +46,35 @@ export interface WireServer {
   close(): Promise<void>;
 }
 
-/** Splits a byte stream into complete protocol messages. */
+/**
+ * Splits a byte stream into complete protocol messages. Chunks of an unfinished message
+ * are kept in a list and joined once it is whole: joining on every chunk would copy a
+ * large message (a COPY's data, a bulk INSERT) once per 64 KB received.
+ */
 class MessageFramer {
-  private buffer: Buffer = Buffer.alloc(0);
+  private pieces: Buffer[] = [];
+  private pending = 0;
   private startupDone = false;
 
   /** Appends bytes; returns the complete messages now available (possibly none). */
   push(chunk: Buffer): Buffer[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.pieces.push(chunk);
+    this.pending += chunk.length;
     const messages: Buffer[] = [];
     for (;;) {
       // Startup-phase messages have no type byte: Int32 length, then payload.
       const header = this.startupDone ? 5 : 4;
-      if (this.buffer.length < header) break;
-      const length = this.startupDone ? 1 + this.buffer.readInt32BE(1) : this.buffer.readInt32BE(0);
-      if (this.buffer.length < length) break;
-      const message = this.buffer.subarray(0, length);
-      this.buffer = this.buffer.subarray(length);
+      if (this.pending < header) break;
+      if (this.pieces[0]!.length < header) this.join();
+      const first = this.pieces[0]!;
+      const length = this.startupDone ? 1 + first.readInt32BE(1) : first.readInt32BE(0);
+      if (this.pending < length) break;
+      if (first.length < length) this.join();
+      const buffer = this.pieces[0]!;
+      const message = buffer.subarray(0, length);
+      if (buffer.length === length) this.pieces.shift();
+      else this.pieces[0] = buffer.subarray(length);
+      this.pending -= length;
       if (!this.startupDone) {
         const code = message.length >= 8 ? message.readInt32BE(4) : 0;
         // SSL/GSS negotiation stays in the startup phase; the real startup message ends it.
@@ -66,6 +83,10 @@ class MessageFramer {
       messages.push(message);
     }
     return messages;
+  }
+
+  private join(): void {
+    this.pieces = [Buffer.concat(this.pieces, this.pending)];
   }
 }
 
@@ -77,6 +98,36 @@ export async function serveWire(db: PGlite, host = '127.0.0.1'): Promise<WireSer
     active = socket;
     const framer = new MessageFramer();
     let chain = Promise.resolve();
+    // PGlite has no COPY-in sub-protocol (CopyData reaching it aborts the WASM engine), but
+    // it reads COPY … FROM '/dev/blob' from a buffer handed to it first. The wire server
+    // speaks the sub-protocol itself: it answers CopyInResponse, collects the CopyData of
+    // one statement (the importer sends ~100k rows, a few MB, per COPY), and on CopyDone
+    // runs the statement on that buffer; CommandComplete or the error goes back as usual.
+    let copy: { statement: string; data: Buffer[] } | null = null;
+    const continueCopy = async (message: Buffer) => {
+      const type = message[0];
+      if (type === 0x64 /* 'd' CopyData */) {
+        copy!.data.push(message.subarray(5));
+        return;
+      }
+      if (type === 0x48 /* 'H' Flush */ || type === 0x53 /* 'S' Sync */) return; // ignored during COPY, as PostgreSQL does
+      const { statement, data } = copy!;
+      copy = null;
+      let query: Buffer;
+      if (type === 0x63 /* 'c' CopyDone */) {
+        await db._handleBlob(new Blob(data as unknown as BlobPart[]));
+        query = simpleQuery(statement.replace(/\bfrom\s+stdin\b/i, "FROM '/dev/blob'"));
+      } else {
+        const reason = type === 0x66 /* 'f' CopyFail */ ? message.toString('utf8', 5, message.length - 1) : 'unexpected message during COPY';
+        query = simpleQuery(`DO $fail$ BEGIN RAISE EXCEPTION 'COPY from client failed: %', ${literal(reason.replaceAll('$', ''))} USING ERRCODE = 'query_canceled'; END $fail$`);
+      }
+      try {
+        const { data: reply } = await db.execProtocol(new Uint8Array(query.buffer, query.byteOffset, query.length), { throwOnError: false });
+        if (reply.length > 0 && !socket.destroyed) socket.write(reply);
+      } finally {
+        await db._cleanupBlob();
+      }
+    };
     const run = (message: Buffer) => {
       chain = chain.then(async () => {
         if (socket.destroyed) return;
@@ -89,11 +140,20 @@ export async function serveWire(db: PGlite, host = '127.0.0.1'): Promise<WireSer
           socket.end();
           return;
         }
-        const safe = refuseCopyIn(message);
+        if (copy) {
+          await continueCopy(message);
+          return;
+        }
+        const copyStatement = copyInStatement(message);
+        if (copyStatement) {
+          copy = { statement: copyStatement, data: [] };
+          socket.write(COPY_IN_RESPONSE);
+          return;
+        }
         // execProtocol, not execProtocolRaw: PGlite 0.3 parses every reply into a list of
         // messages that only execProtocol empties; through execProtocolRaw that list grew
         // by every row ever returned (~3 MB of heap per 16k-row read, never freed).
-        const { data: reply } = await db.execProtocol(new Uint8Array(safe.buffer, safe.byteOffset, safe.length), { throwOnError: false });
+        const { data: reply } = await db.execProtocol(new Uint8Array(message.buffer, message.byteOffset, message.length), { throwOnError: false });
         if (reply.length > 0 && !socket.destroyed) socket.write(reply);
       });
     };

@@ -48,10 +48,15 @@ export async function upsertProducts(db: Db, rows: readonly ProductRowInput[]): 
 }
 
 export async function addProductCodes(db: Db, productId: number, domainId: number, codes: readonly string[]): Promise<void> {
-  if (codes.length === 0) return;
+  await addCodes(db, [...new Set(codes)].map((code) => ({ productId, domainId, code })));
+}
+
+/** EAN/UPC codes of several products in one statement. */
+export async function addCodes(db: Db, rows: ReadonlyArray<{ productId: number; domainId: number; code: string }>): Promise<void> {
+  if (rows.length === 0) return;
   await sql`
     INSERT INTO product_codes (domain_id, code, product_id)
-    SELECT ${domainId}, code, ${productId} FROM unnest(${[...new Set(codes)]}::text[]) AS code
+    SELECT DISTINCT * FROM unnest(${rows.map((r) => r.domainId)}::smallint[], ${rows.map((r) => r.code)}::text[], ${rows.map((r) => r.productId)}::int[])
     ON CONFLICT DO NOTHING`.execute(db);
 }
 

@@ -29,19 +29,21 @@ export async function createMissingSeries(db: Db, wanted: ReadonlyArray<{ produc
     ON CONFLICT (product_id, name) DO NOTHING`.execute(db);
 }
 
-/** Recomputes the cached last point and point count of these series from their points. */
+/**
+ * Recomputes the cached last point of these series from their points: one backward index
+ * probe per series (DISTINCT ON over all their points sorted every point of a 100k-point
+ * import batch).
+ */
 export async function refreshSeriesTails(db: Db, seriesIds: readonly number[]): Promise<void> {
   if (seriesIds.length === 0) return;
   await sql`
     UPDATE series s SET last_t = l.t, last_value = l.value, last_second = l.second
-    FROM (SELECT DISTINCT ON (series_id) series_id, t, value, second
-          FROM points WHERE series_id = ANY(${seriesIds}::int[])
-          ORDER BY series_id, t DESC) l
-    WHERE s.id = l.series_id`.execute(db);
+    FROM unnest(${seriesIds}::int[]) AS ids(id)
+    CROSS JOIN LATERAL (SELECT t, value, second FROM points WHERE series_id = ids.id ORDER BY t DESC LIMIT 1) l
+    WHERE s.id = ids.id`.execute(db);
   await sql`
     UPDATE series s SET last_t = l.t, last_text = l.vals
-    FROM (SELECT DISTINCT ON (series_id) series_id, t, vals
-          FROM text_points WHERE series_id = ANY(${seriesIds}::int[])
-          ORDER BY series_id, t DESC) l
-    WHERE s.id = l.series_id`.execute(db);
+    FROM unnest(${seriesIds}::int[]) AS ids(id)
+    CROSS JOIN LATERAL (SELECT t, vals FROM text_points WHERE series_id = ids.id ORDER BY t DESC LIMIT 1) l
+    WHERE s.id = ids.id`.execute(db);
 }

@@ -1,0 +1,27 @@
+// The baseline of the write benchmarks: COPY FROM STDIN of the same points into a bare
+// table (no index, no key) of the same database. The embedded engine takes COPY through
+// its wire server (PGlite's /dev/blob COPY), so both engines run the same statement.
+import { sql } from 'kysely';
+import { copyText, pointLine } from '../src/store/copy-rows.js';
+import type { Store } from '../src/store/index.js';
+
+export type PointRow = { series_id: number; t: number; value: number; second: number | null };
+
+export const readPoints = async (store: Store, order: 'series_id, t' | 't, series_id' = 'series_id, t') =>
+  (await store.pool.query<PointRow>(`SELECT series_id, t, value, second FROM points ORDER BY ${order}`)).rows;
+
+/** ms to COPY `rows` into a fresh bare table (the text is built before the clock starts). */
+export async function copyBaseline(store: Store, rows: readonly PointRow[]): Promise<number> {
+  await sql`DROP TABLE IF EXISTS bench_copy`.execute(store.db);
+  await sql`CREATE TABLE bench_copy (series_id integer, t integer, value integer, second integer)`.execute(store.db);
+  const text = rows.map((r) => pointLine(r.series_id, r.t, r.value, r.second)).join('');
+  const client = await store.pool.connect();
+  try {
+    const start = performance.now();
+    await copyText(client, 'bench_copy', 'series_id, t, value, second', text);
+    return performance.now() - start;
+  } finally {
+    client.release();
+    await sql`DROP TABLE bench_copy`.execute(store.db);
+  }
+}

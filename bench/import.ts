@@ -1,0 +1,75 @@
+// Import: `pricekeep import`'s path (streamed file → batches → COPY + merge) of real-shaped
+// Keepa products, against COPY FROM STDIN of the same points into a bare table of the same
+// database. Ratio = COPY time ÷ import time. Target on PostgreSQL: ≥ 0.5×.
+import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { productsOfStream, type ProductItem } from '../src/keepa/product-stream.js';
+import { dbInfo, importKeepaProducts, type ImportItem, type Store } from '../src/store/index.js';
+import type { Benchmark, BenchRow } from './bench-types.js';
+import { embeddedDatabase, serverDatabase, type BenchDatabase } from './bench-db.js';
+import { copyBaseline, readPoints } from './copy-baseline.js';
+import { realShapedProducts } from './keepa-shapes.js';
+
+async function* accepted(items: AsyncIterable<ProductItem>): AsyncGenerator<ImportItem> {
+  for await (const item of items) {
+    if (item.kind === 'rejected') throw new Error(item.message);
+    yield item;
+  }
+}
+
+async function importFile(store: Store, file: string) {
+  const start = performance.now();
+  const result = await importKeepaProducts(store, accepted(productsOfStream(createReadStream(file, { highWaterMark: 1 << 20 }))));
+  return { ms: performance.now() - start, result };
+}
+
+async function measure(database: BenchDatabase, file: string, products: number): Promise<BenchRow> {
+  const { store } = database;
+  const first = await importFile(store, file);
+  const again = await importFile(store, file);
+  if (again.result.inserted !== 0 || again.result.updated !== 0) throw new Error('re-import changed points');
+  const info = await dbInfo(store);
+  const points = await readPoints(store);
+  const copyMs = await copyBaseline(store, points);
+  const ratio = copyMs / first.ms;
+  const mb = statSync(file).size / 1e6;
+  return {
+    name: `import ${database.label} (${products} products)`,
+    figure: `${Math.round(info.points / (first.ms / 1000)).toLocaleString('en-US')} points/s`,
+    baseline: `${Math.round(points.length / (copyMs / 1000)).toLocaleString('en-US')} rows/s (COPY, bare table)`,
+    ratio,
+    target: database.label === 'PostgreSQL' ? '≥ 0.5×' : 'report',
+    met: database.label === 'PostgreSQL' ? ratio >= 0.5 : null,
+    note: `${products} real-shaped products, ${mb.toFixed(0)} MB of JSON, ${info.points.toLocaleString('en-US')} numeric + ${info.textPoints.toLocaleString('en-US')} text points imported in ${(first.ms / 1000).toFixed(2)} s ` +
+      `(streamed, ${(100_000).toLocaleString('en-US')}-point transactions, COPY into points for new series); re-import of the same file (0 changes) ${(again.ms / 1000).toFixed(2)} s; ` +
+      `baseline COPY FROM STDIN of the same ${points.length.toLocaleString('en-US')} rows into a bare table ${(copyMs / 1000).toFixed(2)} s; ratio = baseline time ÷ import time`,
+  };
+}
+
+export const importBenchmark: Benchmark = {
+  name: 'import',
+  async run({ scale, serverUrl, log }): Promise<BenchRow[]> {
+    const products = Math.max(10, Math.round(100 * scale));
+    const dir = mkdtempSync(join(tmpdir(), 'pricekeep-bench-import-'));
+    const file = join(dir, 'products.json');
+    try {
+      writeFileSync(file, JSON.stringify({ timestamp: 0, products: realShapedProducts(products) }));
+      const rows: BenchRow[] = [];
+      const engines: Array<() => Promise<BenchDatabase>> = [embeddedDatabase];
+      if (serverUrl) engines.push(() => serverDatabase(serverUrl));
+      for (const open of engines) {
+        const database = await open();
+        try {
+          log(`import ${database.label}: ${products} products`);
+          rows.push(await measure(database, file, products));
+        } finally {
+          await database.dispose();
+        }
+      }
+      return rows;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

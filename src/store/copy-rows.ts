@@ -1,0 +1,74 @@
+// COPY … FROM STDIN of rows already encoded as COPY text, on both engines: the server
+// speaks it natively; the embedded wire server (pglite-wire.ts) collects the data and
+// hands it to PGlite's /dev/blob COPY.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/** Runs `COPY table (columns) FROM STDIN` with `data` (tab-separated lines, \N for NULL). */
+export async function copyText(client: pg.PoolClient, table: string, columns: string, data: string | Buffer): Promise<void> {
+  if (data.length === 0) return;
+  await pipeline(Readable.from([data]), client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`)));
+}
+
+/** One COPY text line of a point. */
+export function pointLine(seriesId: number, t: number, value: number, second: number | null): string {
+  return `${seriesId}\t${t}\t${value}\t${second === null ? '\\N' : second}\n`;
+}
+
+/**
+ * COPY text of points written straight into bytes: building it as strings took ~10× as
+ * long as the COPY itself on 100k-point batches.
+ */
+export class PointCopyBuffer {
+  private buffer = Buffer.allocUnsafe(1 << 16);
+  private offset = 0;
+  rows = 0;
+
+  add(seriesId: number, t: number, value: number, second: number | null): void {
+    if (this.buffer.length - this.offset < 64) this.grow();
+    this.int(seriesId);
+    this.buffer[this.offset++] = 0x09;
+    this.int(t);
+    this.buffer[this.offset++] = 0x09;
+    this.int(value);
+    this.buffer[this.offset++] = 0x09;
+    if (second === null) {
+      this.buffer[this.offset++] = 0x5c; // \N
+      this.buffer[this.offset++] = 0x4e;
+    } else this.int(second);
+    this.buffer[this.offset++] = 0x0a;
+    this.rows++;
+  }
+
+  /** The COPY text so far (a view, valid until the next add). */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.offset);
+  }
+
+  private int(value: number): void {
+    const buffer = this.buffer;
+    let v = value;
+    if (v < 0) {
+      buffer[this.offset++] = 0x2d;
+      v = -v; // int32 only: -2^31 negates exactly in a double
+    }
+    const start = this.offset;
+    do {
+      buffer[this.offset++] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+    for (let a = start, b = this.offset - 1; a < b; a++, b--) {
+      const c = buffer[a]!;
+      buffer[a] = buffer[b]!;
+      buffer[b] = c;
+    }
+  }
+
+  private grow(): void {
+    const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+    this.buffer.copy(bigger, 0, 0, this.offset);
+    this.buffer = bigger;
+  }
+}

@@ -1,0 +1,44 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { describe, expect, it } from 'vitest';
+import { copyText, pointLine } from '../src/store/copy-rows.js';
+import { testEngines, useTestStore } from './helpers/engines.js';
+
+describe.each(testEngines())('COPY FROM STDIN on $name', (engine) => {
+  const db = useTestStore(engine);
+
+  it('copies rows in, inside a transaction, and a bad row fails the statement without ending the session', async () => {
+    const client = await db.store.pool.connect();
+    try {
+      await client.query('CREATE TABLE copy_probe (series_id integer, t integer, value integer, second integer)');
+      await client.query('BEGIN');
+      const lines = Array.from({ length: 5000 }, (_, i) => pointLine(1, 8_000_000 + i, i % 7, i % 2 ? null : -1)).join('');
+      await copyText(client, 'copy_probe', 'series_id, t, value, second', lines);
+      await client.query('COMMIT');
+      const { rows } = await client.query('SELECT count(*)::int AS n, count(second)::int AS s, sum(value)::int AS v FROM copy_probe');
+      expect(rows[0]).toEqual({ n: 5000, s: 2500, v: Array.from({ length: 5000 }, (_, i) => i % 7).reduce((a, b) => a + b) });
+
+      await expect(copyText(client, 'copy_probe', 'series_id, t, value, second', '1\t2\tx\t\\N\n')).rejects.toThrow(/invalid input syntax for type integer/);
+      expect((await client.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('gives an error for a COPY the client abandons (CopyFail), and the session goes on', async () => {
+    const client = await db.store.pool.connect();
+    try {
+      const failing = new Readable({
+        read() {
+          this.push('1\t2\t3\t4\n');
+          this.destroy(new Error('source broke'));
+        },
+      });
+      await expect(pipeline(failing, client.query(copyFrom('COPY copy_probe FROM STDIN')))).rejects.toThrow();
+      expect((await client.query('SELECT count(*)::int AS n FROM copy_probe')).rows).toEqual([{ n: 5000 }]);
+    } finally {
+      client.release();
+    }
+  });
+});
