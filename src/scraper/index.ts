@@ -13,6 +13,7 @@ export type {
   Delivery,
   LadderStep,
   Merchant,
+  PageSource,
   ProductExtraction,
   Review,
   SalesRank,

@@ -169,24 +169,34 @@ export interface AttemptRecord {
   readonly waited_ms: number;
 }
 
+/** The page a successful scrape read: final URL after redirects, Amazon's status, and the HTML when asked for. */
+export interface PageSource {
+  readonly url: string;
+  readonly status: number | null;
+  readonly html?: string;
+}
+
 export type ScrapeOutcome =
-  | { readonly ok: true; readonly product: ScrapedProduct; readonly attempts: AttemptRecord[] }
+  | { readonly ok: true; readonly product: ScrapedProduct; readonly attempts: AttemptRecord[]; readonly source?: PageSource }
   | { readonly ok: false; readonly error: ScrapeError; readonly attempts: AttemptRecord[] };
 
 export type SearchOutcome =
-  | { readonly ok: true; readonly search: SearchResult; readonly attempts: AttemptRecord[] }
+  | { readonly ok: true; readonly search: SearchResult; readonly attempts: AttemptRecord[]; readonly source?: PageSource }
   | { readonly ok: false; readonly error: ScrapeError; readonly attempts: AttemptRecord[] };
 
 export type SortBy = 'best_match' | 'price_asc' | 'price_desc' | 'avg_customer_review' | 'newest';
 
-export interface SearchOptions {
-  readonly page?: number;
-  readonly sortBy?: SortBy;
-  readonly signal?: AbortSignal;
-}
-
 export interface ScrapeOptions {
   readonly signal?: AbortSignal;
+  /** Content language `xx_YY`, sent as Amazon's `language=` URL parameter. */
+  readonly language?: string;
+  /** Keep the page's HTML in `source.html` (ASA's add_html). */
+  readonly includeHtml?: boolean;
+}
+
+export interface SearchOptions extends ScrapeOptions {
+  readonly page?: number;
+  readonly sortBy?: SortBy;
 }
 
 /** One way of getting pages: direct fetch, a hosted ASA, or saved pages. */

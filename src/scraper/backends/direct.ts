@@ -16,7 +16,7 @@ import { HostLimiter } from '../fetch/host-limiter.js';
 import { DispatcherPool, HttpFailure, httpGet, type HttpResponse } from '../fetch/http-get.js';
 import { ProxyPool, redactProxy } from '../fetch/proxy-pool.js';
 import { loadPage, type Page } from '../html/page.js';
-import type { ScrapeOptions, ScrapedProduct, ScraperBackend, ScrapeOutcome, SearchOptions, SearchOutcome, SearchResult, SortBy } from '../types.js';
+import type { PageSource, ScrapeOptions, ScrapedProduct, ScraperBackend, ScrapeOutcome, SearchOptions, SearchOutcome, SearchResult, SortBy } from '../types.js';
 import { checkProductInput, checkSearchInput, isScrapeError } from '../validate.js';
 
 /** Failures that say something about the proxy (its IP is blocked, throttled or dead). */
@@ -65,11 +65,13 @@ export class DirectBackend implements ScraperBackend {
     return jar;
   }
 
-  private async fetchAndExtract<T>(url: string, tld: MarketplaceTld, extract: PageExtractor<T>, signal?: AbortSignal) {
+  private async fetchAndExtract<T>(url: string, tld: MarketplaceTld, extract: PageExtractor<T>, options: ScrapeOptions) {
+    const { signal } = options;
     const host = new URL(url).host;
     const headers = browserHeaders(MARKETPLACES.get(tld)!, this.options.userAgent);
     let lastProxy: string | null = null;
-    return runAttempts<T>(
+    let source: PageSource | undefined;
+    const result = await runAttempts<T>(
       this.options.retry,
       async (n, previous): Promise<AttemptResult<T>> => {
         const proxy = this.proxies.pick(previous ? lastProxy : null);
@@ -80,6 +82,7 @@ export class DirectBackend implements ScraperBackend {
           const response = await httpGet(url, { dispatcher: this.dispatchers.get(proxy), headers, timeoutMs: this.config.timeoutMs, signal, cookies: this.jar(proxy) });
           const result = extract(loadPage(response.body), response);
           if (result.ok) {
+            source = { url: response.url, status: response.status, ...(options.includeHtml && { html: response.body }) };
             this.proxies.succeeded(proxy);
             return { ok: true, value: result.value, httpStatus: response.status, proxy: shown, queuedMs: permit.waitedMs };
           }
@@ -99,22 +102,24 @@ export class DirectBackend implements ScraperBackend {
       },
       signal,
     );
+    return { result, source };
   }
 
   async scrapeProduct(asin: string, tld: MarketplaceTld, options: ScrapeOptions = {}): Promise<ScrapeOutcome> {
     const input = checkProductInput(asin, tld);
     if (isScrapeError(input)) return { ok: false, error: input, attempts: [] };
-    const url = `${this.origin(input.tld)}/dp/${input.asin}?th=1&psc=1`;
-    const result = await this.fetchAndExtract<ScrapedProduct>(
+    const language = options.language ? `&language=${encodeURIComponent(options.language)}` : '';
+    const url = `${this.origin(input.tld)}/dp/${input.asin}?th=1&psc=1${language}`;
+    const { result, source } = await this.fetchAndExtract<ScrapedProduct>(
       url,
       input.tld,
       (page, response) => {
         const extraction = extractProductFromPage(page, input.tld, { asin: input.asin, status: response.status });
         return extraction.ok ? { ok: true, value: extraction.product } : extraction;
       },
-      options.signal,
+      options,
     );
-    return result.ok ? { ok: true, product: result.value, attempts: result.attempts } : result;
+    return result.ok ? { ok: true, product: result.value, attempts: result.attempts, source } : result;
   }
 
   async search(query: string, tld: MarketplaceTld, options: SearchOptions = {}): Promise<SearchOutcome> {
@@ -124,17 +129,18 @@ export class DirectBackend implements ScraperBackend {
     if (input.page > 1) params.set('page', String(input.page));
     const sort = SORT_PARAM[options.sortBy ?? 'best_match'];
     if (sort) params.set('s', sort);
+    if (options.language) params.set('language', options.language);
     const url = `${this.origin(input.tld)}/s?${params}`;
-    const result = await this.fetchAndExtract<SearchResult>(
+    const { result, source } = await this.fetchAndExtract<SearchResult>(
       url,
       input.tld,
       (page, response) => {
         const extraction = extractSearchFromPage(page, input.tld, { status: response.status, url: response.url });
         return extraction.ok ? { ok: true, value: extraction.search } : extraction;
       },
-      options.signal,
+      options,
     );
-    return result.ok ? { ok: true, search: result.value, attempts: result.attempts } : result;
+    return result.ok ? { ok: true, search: result.value, attempts: result.attempts, source } : result;
   }
 
   /** Proxy health, for logs and the API's status page. */
