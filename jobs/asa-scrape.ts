@@ -3,28 +3,12 @@
 // the product is tracked, record the page as an observation (change-only, the mapping
 // the scheduler uses) so a paid scrape also feeds the price history.
 import type { Logger } from 'pino';
-import type { AsaRequest } from '../src/asa/params.js';
+import type { AsaScrape } from '../src/asa/scrape-result.js';
 import { domainIdForTld } from '../src/keepa/domains.js';
 import { mapObservation } from '../src/keepa/observation-mapping.js';
 import { keepaNow } from '../src/keepa/time.js';
-import type { ScrapeError, ScrapedProduct, Scraper, SearchProduct } from '../src/scraper/index.js';
+import type { ScrapedProduct, Scraper, SearchProduct } from '../src/scraper/index.js';
 import { listTracking, recordObservations, type Store } from '../src/store/index.js';
-
-export interface AsaScrapeResult {
-  /** ASA's body for a 2xx (product or search JSON), else null. */
-  readonly body: Record<string, unknown> | null;
-  readonly error: ScrapeError | null;
-  /** 200 or the catalogue's status for `error`. */
-  readonly httpStatus: number;
-  /** Attempts used (all pages of a multi-page search together). */
-  readonly attempts: number;
-  readonly resolvedUrl: string | null;
-  /** Amazon's status of the last response. */
-  readonly sourceStatus: number | null;
-  readonly durationMs: number;
-}
-
-export type AsaScrape = (request: AsaRequest, signal?: AbortSignal) => Promise<AsaScrapeResult>;
 
 export interface AsaScrapeOptions {
   readonly logger?: Logger;
@@ -43,6 +27,8 @@ async function recordIfTracked(store: Store, product: ScrapedProduct, clock: () 
     logger?.warn({ err: error, asin: product.asin, domainId }, 'ASA scrape of a tracked product not recorded');
   }
 }
+
+export type { AsaScrape, AsaScrapeResult } from '../src/asa/scrape-result.js';
 
 export function createAsaScrape(store: Store, scraper: Scraper, options: AsaScrapeOptions = {}): AsaScrape {
   const clock = options.clock ?? Date.now;

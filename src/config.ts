@@ -55,8 +55,26 @@ export interface ImportConfig {
   readonly batchPoints: number;
 }
 
+export interface AsaConfig {
+  /** Base of `docs_url` in ASA error bodies (PRICEKEEP_ASA_DOCS_URL, default /api/docs: this server's README). */
+  readonly docsUrl: string;
+  /**
+   * Longest a sync request holds its concurrency slot (PRICEKEEP_ASA_LEASE_MS; default: the
+   * scraper's worst case, every attempt timing out after the longest backoff, plus 10 s).
+   * The scrape is aborted at this point, so a slot never outlives its request.
+   */
+  readonly leaseMs: number;
+  /** Lease of a batch item claimed by a worker (PRICEKEEP_ASA_BATCH_LEASE_MS, default as leaseMs). */
+  readonly batchLeaseMs: number;
+  /** How often an idle batch worker looks for work (PRICEKEEP_ASA_BATCH_POLL_MS, default 5000). */
+  readonly batchPollMs: number;
+  /** Batch items scraped at once per worker process (PRICEKEEP_ASA_BATCH_CONCURRENCY, default 4). */
+  readonly batchConcurrency: number;
+}
+
 export interface Config {
   readonly logLevel: string;
+  readonly asa: AsaConfig;
   readonly alerts: AlertsConfig;
   readonly import: ImportConfig;
   readonly store: StoreConfig;
@@ -126,7 +144,24 @@ function logLevel(env: Env): string {
   return raw;
 }
 
+function asaConfig(env: Env, scraper: ScraperConfig): AsaConfig {
+  const worstScrapeMs = scraper.timeoutMs * scraper.maxAttempts + (scraper.retryMaxMs ?? 30_000) * (scraper.maxAttempts - 1) + 10_000;
+  const leaseMs = integer(env, 'PRICEKEEP_ASA_LEASE_MS', worstScrapeMs, 1000, 3_600_000);
+  return {
+    docsUrl: text(env, 'PRICEKEEP_ASA_DOCS_URL') ?? '/api/docs',
+    leaseMs,
+    batchLeaseMs: integer(env, 'PRICEKEEP_ASA_BATCH_LEASE_MS', leaseMs, 1000, 3_600_000),
+    batchPollMs: integer(env, 'PRICEKEEP_ASA_BATCH_POLL_MS', 5000, 20, 3_600_000),
+    batchConcurrency: integer(env, 'PRICEKEEP_ASA_BATCH_CONCURRENCY', 4, 1, 64),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  const base = baseConfig(env);
+  return { ...base, asa: asaConfig(env, base.scraper) };
+}
+
+function baseConfig(env: Env): Omit<Config, 'asa'> {
   const host = text(env, 'PRICEKEEP_HOST') ?? '127.0.0.1';
   const port = integer(env, 'PORT', 8080, 0, 65535);
   return {

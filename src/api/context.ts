@@ -1,5 +1,6 @@
 // What every protocol plugin reaches through `request.server.pricekeep`: the store, the
 // configuration, the injected clock and the optional scrape-now hook. Protocol-neutral.
+import type { AsaScrape } from '../asa/scrape-result.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 
@@ -20,6 +21,8 @@ export interface ApiContext {
   /** Unix ms; injected so tests run token buckets, leases and stats over a simulated clock. */
   readonly clock: () => number;
   readonly refresh: RefreshProducts | null;
+  /** Runs ASA requests through the scraper (the ASA protocol answers 503 capacity without it). */
+  readonly asaScrape: AsaScrape | null;
 }
 
 declare module 'fastify' {

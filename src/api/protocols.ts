@@ -3,7 +3,8 @@
 // always answered at the root and claims whatever no other protocol does, so a Keepa
 // client asking for an endpoint we lack still gets Keepa's envelope.
 // Adding a protocol is one line here; the root (server.ts) does not change.
+import { asaProtocol } from './asa/index.js';
 import { keepaProtocol } from './keepa/index.js';
 import type { ApiProtocol } from './protocol.js';
 
-export const PROTOCOLS: readonly ApiProtocol[] = [keepaProtocol];
+export const PROTOCOLS: readonly ApiProtocol[] = [asaProtocol, keepaProtocol];

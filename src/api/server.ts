@@ -8,6 +8,7 @@ import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { AsaScrape } from '../asa/scrape-result.js';
 import type { Config } from '../config.js';
 import { createLogger, redactSecrets, type Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
@@ -24,6 +25,8 @@ export interface BuildServerOptions {
   readonly clock?: () => number;
   /** Scrapes and stores products for `update`; without it products are served as stored. */
   readonly refresh?: RefreshProducts | null;
+  /** The ASA protocol's scrapes (jobs/asa-scrape.ts); without it ASA scrapes answer 503 capacity. */
+  readonly asaScrape?: AsaScrape | null;
   /** Defaults to the pino logger of src/logger.ts at config.logLevel. */
   readonly logger?: Logger;
   /** Protocol plugins (default PROTOCOLS). */
@@ -88,6 +91,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     config: options.config,
     clock: options.clock ?? Date.now,
     refresh: options.refresh ?? null,
+    asaScrape: options.asaScrape ?? null,
   };
   app.decorate('pricekeep', context);
   // Node hands CONNECT (a proxy tunnel request) to 'connect' listeners and, with none,

@@ -8,7 +8,7 @@ import { integerOption } from './integer-option.js';
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve the Keepa-compatible API (/product, /token, /health, /documentation)')
+    .description('serve the Keepa-compatible API (/product, /token, …) and the ASA-compatible API (/api/v1/…)')
     .option('--port <port>', 'TCP port (default PORT or 8080)')
     .option('--host <host>', 'interface to listen on (default PRICEKEEP_HOST or 127.0.0.1)')
     .action(async (options: { port?: string; host?: string }) => {
@@ -17,18 +17,27 @@ export function register(program: Command): void {
       const { createLogger } = await import('../logger.js');
       const { openStore } = await import('../store/index.js');
       const { startApiServer, closeOnSignals } = await import('../api/run.js');
+      const { createScraper } = await import('../scraper/index.js');
+      const { createAsaScrape } = await import('../../jobs/asa-scrape.js');
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
       const store = await openStore(config.store, { onConnectionError: connectionLost(logger) });
+      // The ASA-compatible routes scrape on request (batches are left to the workers).
+      const scraper = createScraper(config.scraper, { logger });
+      const asaScrape = createAsaScrape(store, scraper, { logger });
       let running;
       try {
-        running = await startApiServer({ store, config, logger, port, host: options.host });
+        running = await startApiServer({ store, config, logger, port, host: options.host, asaScrape });
       } catch (error) {
+        await scraper.close();
         await store.close();
         throw new CliError(`cannot start the API server: ${(error as Error).message}`);
       }
       logger.info({ url: running.url, engine: store.engine, timescaledb: store.timescaledb }, 'API listening');
-      await closeOnSignals(running, () => store.close());
+      await closeOnSignals(running, async () => {
+        await scraper.close();
+        await store.close();
+      });
       logger.info('stopped');
     });
 }
