@@ -42,20 +42,32 @@ export function register(program: Command): void {
 
   program
     .command('worker')
-    .description('run the scheduler alone (scrapes due products every minute) until stopped')
+    .description('run the scheduler (scrapes due products every minute) and the ASA batch worker until stopped')
     .option('--concurrency <n>', 'scrapes in flight at once', '4')
     .action(async (options: { concurrency: string }) => {
       const concurrency = integerOption('--concurrency', options.concurrency, 1, MAX_CONCURRENCY);
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
       await withStore(async (store) => {
-        const { startScheduler } = await import('../../jobs/scheduler.js');
+        const { startScheduler, defaultWorkerName } = await import('../../jobs/scheduler.js');
+        const { startBatchWorker } = await import('../../jobs/asa-batch.js');
+        const { createAsaScrape } = await import('../../jobs/asa-scrape.js');
         const { createScraper } = await import('../scraper/index.js');
-        const scraper = createScraper(config.scraper);
+        const scraper = createScraper(config.scraper, { logger });
         const scheduler = startScheduler({
           store,
           scrape: (asin, tld) => scraper.scrapeProduct(asin, tld),
           concurrency,
+          logger,
+        });
+        const batches = startBatchWorker({
+          store,
+          scrape: createAsaScrape(store, scraper, { logger }),
+          worker: defaultWorkerName(),
+          concurrency: config.asa.batchConcurrency,
+          leaseMs: config.asa.batchLeaseMs,
+          pollMs: config.asa.batchPollMs,
+          allowPrivate: config.alerts.webhookAllowPrivate,
           logger,
         });
         logger.info({ engine: store.engine }, 'worker started');
@@ -64,6 +76,7 @@ export function register(program: Command): void {
           process.once('SIGTERM', () => resolve());
         });
         logger.info('worker stopping');
+        await batches.stop();
         await scheduler.stop();
         await scraper.close();
       });

@@ -9,7 +9,7 @@ export function register(program: Command): void {
   program
     .command('start')
     .description('run the API and the tracking scheduler (embedded database unless DATABASE_URL is set)')
-    .option('--no-scheduler', 'serve the API only')
+    .option('--no-scheduler', 'serve the API only (no tracking scheduler, no ASA batch worker)')
     .action(async (options: { scheduler: boolean }) => {
       const { loadConfig } = await import('../config.js');
       const { createLogger } = await import('../logger.js');
@@ -25,11 +25,15 @@ export function register(program: Command): void {
         { engine: store.engine, timescaledb: store.timescaledb, dataDir: store.dataDir, migrations: store.migrations.applied },
         'database ready',
       );
+      const { startBatchWorker } = await import('../../jobs/asa-batch.js');
+      const { createAsaScrape } = await import('../../jobs/asa-scrape.js');
+      const { defaultWorkerName } = await import('../../jobs/scheduler.js');
       const scraper = createScraper(config.scraper);
       const scrape = (asin: string, tld: Parameters<typeof scraper.scrapeProduct>[1]) => scraper.scrapeProduct(asin, tld);
+      const asaScrape = createAsaScrape(store, scraper, { logger });
       let running;
       try {
-        running = await startApiServer({ store, config, logger, refresh: createRefresh(store, scrape, { logger }) });
+        running = await startApiServer({ store, config, logger, refresh: createRefresh(store, scrape, { logger }), asaScrape });
       } catch (error) {
         await scraper.close();
         await store.close();
@@ -38,7 +42,14 @@ export function register(program: Command): void {
       logger.info({ url: running.url }, 'API listening');
       const scheduler = options.scheduler ? startScheduler({ store, scrape, logger }) : null;
       if (scheduler) logger.info({ backend: config.scraper.backend }, 'scheduler running (tick every minute)');
+      const batches = options.scheduler
+        ? startBatchWorker({
+            store, scrape: asaScrape, worker: defaultWorkerName(), concurrency: config.asa.batchConcurrency,
+            leaseMs: config.asa.batchLeaseMs, pollMs: config.asa.batchPollMs, allowPrivate: config.alerts.webhookAllowPrivate, logger,
+          })
+        : null;
       await closeOnSignals(running, async () => {
+        await batches?.stop();
         await scheduler?.stop();
         await scraper.close();
         await store.close();
