@@ -11,7 +11,7 @@ import { SHARED_FIXTURES } from './fixtures.js';
 const own = (file: string) => readFileSync(new URL(`../../fixtures/amazon/${file}`, import.meta.url), 'utf8');
 const shared = (file: string) => readFileSync(`${SHARED_FIXTURES}amazon/${file}`, 'utf8');
 
-/** ASINs that make the stand-in fail in one way each. */
+/** ASINs that make the stand-in fail in one way each (any ASIN starting B0CAP is a robot check, B0NOTF a 404). */
 export const FAILING_ASINS = {
   captcha: 'B0CAPTCHA1',
   notFound: 'B0NOTFOUND',
@@ -80,11 +80,10 @@ export async function standInAmazon(options: StandInOptions = {}): Promise<Stand
     if (!asin) return html(200, pages.search);
     if (asin === FAILING_ASINS.timeout) return; // never answers; the socket is destroyed on close()
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    // Prefixes, so that bulk tests can have many distinct failing ASINs.
+    if (asin.startsWith('B0CAP')) return html(200, pages.captcha);
+    if (asin.startsWith('B0NOTF')) return html(404, pages.notFound);
     switch (asin) {
-      case FAILING_ASINS.captcha:
-        return html(200, pages.captcha);
-      case FAILING_ASINS.notFound:
-        return html(404, pages.notFound);
       case FAILING_ASINS.gallery:
         return html(200, pages.gallery);
       case FAILING_ASINS.redirect:
