@@ -14,11 +14,11 @@ import { SimClock, silentLogger } from './api-server.js';
 import type { TestDatabase, TestEngine } from './engines.js';
 import { standInAmazon, type StandInAmazon } from './stand-in-amazon.js';
 
-/** Scraper settings that make failures quick: 2 attempts, 10 ms backoff, 500 ms timeout. */
+/** Scraper settings that make failures quick: 2 attempts, 10 ms backoff, 3 s timeout (generous: CI machines are loaded). */
 export function fastScraperEnv(amazonUrl: string): Record<string, string> {
   return {
     PRICEKEEP_AMAZON_BASE_URL: amazonUrl,
-    PRICEKEEP_FETCH_TIMEOUT_MS: '500',
+    PRICEKEEP_FETCH_TIMEOUT_MS: '3000',
     PRICEKEEP_MAX_ATTEMPTS: '2',
     PRICEKEEP_RETRY_BASE_MS: '10',
     PRICEKEEP_RETRY_MAX_MS: '20',
