@@ -12,7 +12,7 @@ import { asaSignature } from '../src/asa/webhook-signature.js';
 import { nextAttemptAt, postWebhook } from '../src/net/index.js';
 import { scrapeError } from '../src/scraper/index.js';
 import {
-  availableCredits, claimBatchItems, claimDueWebhooks, finishBatchItem, finishWebhook, readBatch,
+  claimBatchItems, reserveItemCredits, claimDueWebhooks, finishBatchItem, finishWebhook, readBatch,
   type ClaimedItem, type DueWebhook, type ItemResult,
 } from '../src/store/asa-batches.js';
 import type { Store } from '../src/store/index.js';
@@ -57,7 +57,7 @@ async function runItem(options: BatchWorkOptions, item: ClaimedItem): Promise<It
   if (!parsed.ok) result = failure(parsed.problem.code, parsed.problem.message); // checked at submission; kept for safety
   else {
     cost = requestUnits(parsed.request) * BASIC_REQUEST_CREDITS;
-    if ((await availableCredits(options.store.pool, item.workspaceId, clock())) < cost) {
+    if (!(await reserveItemCredits(options.store.pool, item, cost, clock(), options.leaseMs))) {
       result = failure('insufficient_credits', `the workspace has fewer than ${cost} credits`);
     } else {
       const deadline = AbortSignal.timeout(Math.max(1000, options.leaseMs - 1000));

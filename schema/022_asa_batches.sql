@@ -50,3 +50,26 @@ CREATE TABLE asa_batch_items (
 
 -- Workers walk pending items oldest batch first.
 CREATE INDEX asa_batch_items_pending ON asa_batch_items (batch_id, idx) WHERE status = 'pending';
+
+-- Reserves a batch item's price before it is scraped, as asa_admit does for a sync request
+-- (without the key's rate limits: batch items run on the workers' own budget). The lease
+-- row is freed by asa_settle with the same id. False when the workspace cannot pay.
+CREATE FUNCTION asa_reserve(p_request_id text, p_key_id integer, p_cost bigint, p_now_ms bigint, p_lease_ms bigint)
+RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  ws integer;
+  bal bigint;
+  held bigint;
+BEGIN
+  SELECT workspace_id INTO ws FROM asa_keys WHERE id = p_key_id;
+  -- A lapsed reservation of a killed worker for this very item is replaced, not added to.
+  DELETE FROM asa_leases WHERE request_id = p_request_id;
+  SELECT balance INTO bal FROM asa_workspaces WHERE id = ws FOR UPDATE;
+  SELECT coalesce(sum(reserved), 0) INTO held FROM asa_leases WHERE workspace_id = ws AND expires_at_ms > p_now_ms;
+  IF bal - held < p_cost THEN
+    RETURN false;
+  END IF;
+  INSERT INTO asa_leases (request_id, key_id, workspace_id, reserved, started_at_ms, expires_at_ms)
+  VALUES (p_request_id, p_key_id, ws, p_cost, p_now_ms, p_now_ms + p_lease_ms);
+  RETURN true;
+END $$;

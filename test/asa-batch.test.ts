@@ -134,6 +134,16 @@ describe.each(testEngines())('ASA batches on $name', (engine) => {
     expect(polled).toMatchObject({ status: 'complete', success_count: 2, credits_charged: 10, webhook_delivery_status: null });
   });
 
+  it('bills items only while the workspace can pay: the rest fail with insufficient_credits, free', async () => {
+    const poor = await createTestAsaKey(h.store, { workspace: 'poor', credits: 10, nowMs: h.clock.ms });
+    const created = (await post({ endpoint: 'amazon.product', items: ['B0JPPOOR01', 'B0JPPOOR02', 'B0JPPOOR03'].map((query) => ({ query, domain: 'co.jp' })) }, poor.key)).json();
+    await Promise.all([work('p1'), work('p2')]);
+    const polled = (await h.app.inject({ url: created.poll_url, headers: { authorization: `Bearer ${poor.key}` } })).json();
+    expect(polled).toMatchObject({ status: 'complete', success_count: 2, failure_count: 1, credits_charged: 10 });
+    expect(polled.results.filter((r: { error?: string }) => r.error === 'insufficient_credits')).toEqual([expect.objectContaining({ http_status: 402, credits_charged: 0 })]);
+    expect(await balanceOf(h.store, poor.workspaceId)).toBe(0);
+  });
+
   it('retries a failing webhook at 1, 2, 5, 15 and 60 minutes, then marks it failed with the last error', async () => {
     const hook = await receiver([500, 500, 500, 500, 500, 503]);
     try {

@@ -147,14 +147,15 @@ export async function claimBatchItems(
   return rows.map((r) => ({ batchId: r.batch_id, idx: r.idx, endpoint: r.endpoint, input: r.input, keyId: r.key_id, workspaceId: r.workspace_id }));
 }
 
-/** Credits a workspace can spend now (balance less what requests in flight hold). */
-export async function availableCredits(pool: pg.Pool, workspaceId: number, nowMs: number): Promise<number> {
-  const { rows } = await pool.query<{ available: number }>(
-    `SELECT w.balance - (SELECT coalesce(sum(reserved), 0) FROM asa_leases l WHERE l.workspace_id = w.id AND l.expires_at_ms > $2) AS available
-     FROM asa_workspaces w WHERE w.id = $1`,
-    [workspaceId, Math.floor(nowMs)],
-  );
-  return Number(rows[0]?.available ?? 0);
+/**
+ * Reserves `cost` credits of the item's workspace until nowMs + leaseMs (or its settlement):
+ * false when the workspace cannot pay for it with what requests in flight already hold.
+ */
+export async function reserveItemCredits(pool: pg.Pool, item: ClaimedItem, cost: number, nowMs: number, leaseMs: number): Promise<boolean> {
+  const { rows } = await pool.query<{ ok: boolean }>('SELECT asa_reserve($1, $2, $3, $4, $5) AS ok', [
+    itemChargeId(item.batchId, item.idx), item.keyId, cost, Math.floor(nowMs), Math.ceil(leaseMs),
+  ]);
+  return rows[0]!.ok;
 }
 
 export interface ItemResult {
