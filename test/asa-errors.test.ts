@@ -3,6 +3,7 @@
 // (+ params for 501), Asa-Cost 0, the credits unchanged, and Retry-After where ASA sends it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeAsaKey } from '../src/store/asa-keys.js';
+import { addTracking } from '../src/store/index.js';
 import { asaHarness, balanceOf, createTestAsaKey, type AsaHarness, type NewKey } from './helpers/asa-api.js';
 import { testEngines } from './helpers/engines.js';
 import { FAILING_ASINS } from './helpers/stand-in-amazon.js';
@@ -130,5 +131,21 @@ describe.each(testEngines())('ASA error table on $name', (engine) => {
     });
     expect(res.headers['asa-resolved-url']).toMatch(/\/dp\/B09HN3Q81F\?th=1&psc=1$/);
     expect(await balanceOf(h.store, live.workspaceId)).toBe(before - 5);
+  });
+
+  it('records a paid scrape of a tracked product as an observation, change-only; an untracked one is not stored', async () => {
+    await addTracking(h.store, 1, ['B0TRACKED1'], 60);
+    const points = async (asin: string) =>
+      Number((await h.store.pool.query(
+        'SELECT count(*) AS n FROM points pt JOIN series s ON s.id = pt.series_id JOIN products p ON p.id = s.product_id WHERE p.asin = $1', [asin],
+      )).rows[0].n);
+    expect((await get(product('B0TRACKED1'))).statusCode).toBe(200);
+    const first = await points('B0TRACKED1');
+    expect(first).toBeGreaterThan(0);
+    h.clock.advance(3600_000);
+    expect((await get(product('B0TRACKED1'))).statusCode).toBe(200);
+    expect(await points('B0TRACKED1')).toBe(first);
+    expect((await get(product('B0UNTRACK1'))).statusCode).toBe(200);
+    expect((await h.store.pool.query('SELECT count(*)::int AS n FROM products WHERE asin = $1', ['B0UNTRACK1'])).rows[0].n).toBe(0);
   });
 });

@@ -60,14 +60,14 @@ describe.skipIf(!url)('ASA across processes on one PostgreSQL database', () => {
     expect((await pricekeep('migrate')).code).toBe(0);
     db = new pg.Client({ connectionString: database.config.databaseUrl });
     await db.connect();
-  });
+  }, 300_000);
   afterAll(async () => {
     for (const p of processes) await p.stop();
     await db?.end();
     await amazon?.close();
     await database?.drop();
     rmSync(scratch, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   async function createKey(...args: string[]): Promise<string> {
     const created = await pricekeep('asa-keys', 'create', ...args);

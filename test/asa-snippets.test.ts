@@ -47,13 +47,13 @@ describe(`the ASA docs' snippets against pricekeep serve (${engine.name})`, () =
     expect(created.code, created.stderr).toBe(0);
     key = created.stdout.trim();
     serve = await startServe(env);
-  });
+  }, 300_000);
   afterAll(async () => {
     await serve?.stop();
     await amazon?.close();
     await database?.drop();
     rmSync(scratch, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   const publish = (snippet: string) => snippet.replaceAll('https://api.amazonscraperapi.com', serve.url).replaceAll('asa_live_YOUR_KEY', key);
 
@@ -61,7 +61,7 @@ describe(`the ASA docs' snippets against pricekeep serve (${engine.name})`, () =
     const line = publish(`curl "https://api.amazonscraperapi.com/api/v1/amazon/product?query=B09HN3Q81F&domain=com" \\\n -H "Authorization: Bearer asa_live_YOUR_KEY"`);
     const { stdout } = await run('bash', ['-c', `${line} --silent --show-error`], { timeout: 60_000 });
     expect(JSON.parse(stdout)).toMatchObject({ asin: 'B09HN3Q81F', title: TITLE, price: 29.99, currency: 'USD', rating: 4.4, reviews_count: 82 });
-  });
+  }, 120_000);
 
   it('the Node fetch example', async () => {
     const file = join(scratch, 'snippet.mjs');
@@ -70,7 +70,7 @@ describe(`the ASA docs' snippets against pricekeep serve (${engine.name})`, () =
     ));
     const { stdout } = await run(process.execPath, [file], { timeout: 60_000 });
     expect(stdout).toBe(`${TITLE} - 29.99 USD\n`);
-  });
+  }, 120_000);
 
   it.skipIf(pythonMissing !== null)('the Python requests example', async () => {
     // The docs print it on one line; Python needs its line breaks back.
@@ -89,7 +89,7 @@ describe(`the ASA docs' snippets against pricekeep serve (${engine.name})`, () =
     ].join('\n')));
     const { stdout } = await run('python3', [file], { timeout: 60_000 });
     expect(stdout).toBe(`${TITLE} - 29.99 USD\n`);
-  });
+  }, 120_000);
 
   it('the search request of the search endpoint page', async () => {
     const { stdout } = await run('curl', ['--silent', '--show-error', '-H', `Authorization: Bearer ${key}`,
@@ -99,7 +99,7 @@ describe(`the ASA docs' snippets against pricekeep serve (${engine.name})`, () =
     expect(body.products.length).toBeGreaterThan(10);
     expect(body.products[0]).toMatchObject({ asin: expect.stringMatching(/^[A-Z0-9]{10}$/), currency: 'USD' });
     expect(amazon.hits.get('search:wireless headphones')).toBe(1);
-  });
+  }, 120_000);
 
   it('each success cost 5 credits, on the account and in the request log with its request_id', async () => {
     const res = await fetch(`${serve.url}/api/v1/account`, { headers: { authorization: `Bearer ${key}` } });
@@ -109,5 +109,5 @@ describe(`the ASA docs' snippets against pricekeep serve (${engine.name})`, () =
     expect(account.usage).toEqual([expect.objectContaining({ requests: successes, successes, credits: 5 * successes })]);
     expect(serve.stderr()).toContain(`"request_id":"${account.request_id}"`);
     expect(serve.stderr()).not.toContain(key);
-  });
+  }, 120_000);
 });
