@@ -23,9 +23,7 @@ export interface BatchWorkOptions {
   readonly scrape: AsaScrape;
   readonly worker: string;
   readonly clock?: () => number;
-  /** Items claimed per round (default 20). */
-  readonly batchSize?: number;
-  /** Items scraped at once (default 4). */
+  /** Items claimed and scraped at once (default 4). */
   readonly concurrency?: number;
   /** Item lease; a crashed worker's items come back after it. */
   readonly leaseMs: number;
@@ -108,10 +106,13 @@ async function deliver(options: BatchWorkOptions, due: DueWebhook): Promise<'del
 export async function runBatchWork(options: BatchWorkOptions): Promise<BatchWorkSummary> {
   const clock = options.clock ?? Date.now;
   const summary = { items: 0, ok: 0, failed: 0, webhooksDelivered: 0, webhooksFailed: 0 };
+  const lanes = options.concurrency ?? 4;
   for (;;) {
-    const claims = await claimBatchItems(options.store.pool, { worker: options.worker, limit: options.batchSize ?? 20, leaseMs: options.leaseMs, nowMs: clock() });
+    // Claim only what starts now: an item's lease runs from its claim, so a claimed item
+    // waiting for a free lane could lapse and be scraped by another worker at the same time.
+    const claims = await claimBatchItems(options.store.pool, { worker: options.worker, limit: lanes, leaseMs: options.leaseMs, nowMs: clock() });
     if (claims.length === 0) break;
-    await inLanes(claims, options.concurrency ?? 4, async (item) => {
+    await inLanes(claims, lanes, async (item) => {
       const result = await runItem(options, item);
       const finished = await finishBatchItem(options.store.db, options.worker, item, result, clock());
       if (finished.recorded) {

@@ -58,7 +58,7 @@ describe.each(testEngines())('ASA batches on $name', (engine) => {
   const post = (body: unknown, k = key.key) =>
     h.app.inject({ method: 'POST', url: '/api/v1/amazon/batch', headers: { authorization: `Bearer ${k}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
   const work = (worker: string, scraper = asaScrape()) =>
-    runBatchWork({ store: h.store, scrape: scraper, worker, clock: h.clock.now, leaseMs: 60_000, allowPrivate: true, concurrency: 3, batchSize: 4 });
+    runBatchWork({ store: h.store, scrape: scraper, worker, clock: h.clock.now, leaseMs: 60_000, allowPrivate: true, concurrency: 3 });
   let scrapers: Array<{ close(): Promise<void> }> = [];
   function asaScrape() {
     const scraper = createScraper(h.config.scraper, { random: () => 0.5 });
