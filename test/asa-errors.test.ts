@@ -2,8 +2,10 @@
 // scraper and a stand-in Amazon: status, body shape {error,message,docs_url,request_id}
 // (+ params for 501), Asa-Cost 0, the credits unchanged, and Retry-After where ASA sends it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../src/api/server.js';
 import { revokeAsaKey } from '../src/store/asa-keys.js';
 import { addTracking } from '../src/store/index.js';
+import { silentLogger } from './helpers/api-server.js';
 import { asaHarness, balanceOf, createTestAsaKey, type AsaHarness, type NewKey } from './helpers/asa-api.js';
 import { testEngines } from './helpers/engines.js';
 import { FAILING_ASINS } from './helpers/stand-in-amazon.js';
@@ -147,5 +149,18 @@ describe.each(testEngines())('ASA error table on $name', (engine) => {
     expect(await points('B0TRACKED1')).toBe(first);
     expect((await get(product('B0UNTRACK1'))).statusCode).toBe(200);
     expect((await h.store.pool.query('SELECT count(*)::int AS n FROM products WHERE asin = $1', ['B0UNTRACK1'])).rows[0].n).toBe(0);
+  });
+
+  it('503 capacity with Retry-After: a server that runs no scraper', async () => {
+    const bare = await buildServer({ store: h.store, config: h.config, clock: h.clock.now, logger: silentLogger });
+    try {
+      const before = await balanceOf(h.store, live.workspaceId);
+      const res = await bare.inject({ url: product('B09HN3Q81F'), headers: { authorization: `Bearer ${live.key}` } });
+      expect([res.statusCode, res.json().error, res.headers['retry-after'], res.headers['asa-cost']]).toEqual([503, 'capacity', '60', '0']);
+      expect(Object.keys(res.json()).sort()).toEqual(BODY_KEYS);
+      expect(await balanceOf(h.store, live.workspaceId)).toBe(before);
+    } finally {
+      await bare.close();
+    }
   });
 });

@@ -89,7 +89,7 @@ describe.skipIf(!url)('ASA across processes on one PostgreSQL database', () => {
       const base = servers[n % 2]!.url;
       // A polite client: up to 5 tries, retrying 429s after a short pause.
       for (let attempt = 1; attempt <= 5; attempt++) {
-        const res = await fetch(`${base}/api/v1/amazon/product?query=B0JPLOAD${String(n % 100).padStart(2, '0')}&domain=co.jp`, {
+        const res = await fetch(`${base}/api/v1/amazon/product?query=B0JPLD${String(n).padStart(4, '0')}&domain=co.jp`, {
           headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(60_000),
         });
         const body = await res.json();
