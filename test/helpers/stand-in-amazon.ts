@@ -33,6 +33,8 @@ export interface StandInAmazon {
   readonly maxInFlight: () => number;
   /** The most requests for one ASIN in flight at the same moment, over all ASINs. */
   readonly maxInFlightPerAsin: () => number;
+  /** The same, for each ASIN (or search) seen. */
+  readonly maxInFlightByAsin: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function standInAmazon(options: StandInOptions = {}): Promise<Stand
   const productPage = (asin: string) => (asin.startsWith('B0JP') ? jp.replaceAll('B0JPTEST01', asin) : com.replaceAll('B07G2L3JMM', asin));
   const hits = new Map<string, number>();
   const inFlightPerAsin = new Map<string, number>();
+  const maxByAsin = new Map<string, number>();
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let maxInFlight = 0;
@@ -68,6 +71,7 @@ export async function standInAmazon(options: StandInOptions = {}): Promise<Stand
     const mine = (inFlightPerAsin.get(key) ?? 0) + 1;
     inFlightPerAsin.set(key, mine);
     maxPerAsin = Math.max(maxPerAsin, mine);
+    maxByAsin.set(key, Math.max(maxByAsin.get(key) ?? 0, mine));
     res.on('close', () => {
       inFlight--;
       inFlightPerAsin.set(key, inFlightPerAsin.get(key)! - 1);
@@ -109,6 +113,7 @@ export async function standInAmazon(options: StandInOptions = {}): Promise<Stand
     hits,
     maxInFlight: () => maxInFlight,
     maxInFlightPerAsin: () => maxPerAsin,
+    maxInFlightByAsin: maxByAsin,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
