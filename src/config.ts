@@ -72,11 +72,20 @@ export interface AsaConfig {
   readonly batchConcurrency: number;
 }
 
+/** Discovery summary (/query, /deal, /bestsellers…): see src/store/summary-refresh.ts. */
+export interface DiscoveryConfig {
+  /** A summary older than this many minutes is recomputed by the summary job (PRICEKEEP_SUMMARY_MAX_AGE_MINUTES, default 60). */
+  readonly summaryMaxAgeMinutes: number;
+  /** Stale summaries a discovery request recomputes before answering, at most (PRICEKEEP_SUMMARY_QUERY_DRAIN, default 2000). */
+  readonly queryDrainLimit: number;
+}
+
 export interface Config {
   readonly logLevel: string;
   readonly asa: AsaConfig;
   readonly alerts: AlertsConfig;
   readonly import: ImportConfig;
+  readonly discovery: DiscoveryConfig;
   readonly store: StoreConfig;
   readonly api: ApiConfig;
   readonly scraper: ScraperConfig;
@@ -174,6 +183,10 @@ function baseConfig(env: Env): Omit<Config, 'asa'> {
     },
     import: {
       batchPoints: integer(env, 'PRICEKEEP_IMPORT_BATCH_POINTS', 100_000, 1, 10_000_000),
+    },
+    discovery: {
+      summaryMaxAgeMinutes: integer(env, 'PRICEKEEP_SUMMARY_MAX_AGE_MINUTES', 60, 1, 525_600),
+      queryDrainLimit: integer(env, 'PRICEKEEP_SUMMARY_QUERY_DRAIN', 2000, 0, 1_000_000),
     },
     store: {
       databaseUrl: url(env, 'DATABASE_URL'),

@@ -17,6 +17,7 @@ export function register(program: Command): void {
       const { startApiServer, closeOnSignals } = await import('../api/run.js');
       const { startScheduler } = await import('../../jobs/scheduler.js');
       const { createRefresh } = await import('../../jobs/refresh.js');
+      const { startSummaryJob } = await import('../../jobs/summaries.js');
       const { createScraper } = await import('../scraper/index.js');
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
@@ -48,9 +49,12 @@ export function register(program: Command): void {
             leaseMs: config.asa.batchLeaseMs, pollMs: config.asa.batchPollMs, allowPrivate: config.alerts.webhookAllowPrivate, logger,
           })
         : null;
+      // Discovery summaries follow writes and the clock whether or not this process scrapes.
+      const summaries = startSummaryJob({ store, logger, maxAgeMinutes: config.discovery.summaryMaxAgeMinutes });
       await closeOnSignals(running, async () => {
         await batches?.stop();
         await scheduler?.stop();
+        await summaries.stop();
         await scraper.close();
         await store.close();
       });

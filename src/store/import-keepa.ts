@@ -18,6 +18,7 @@ import type { Store } from './database.js';
 import type { Database } from './db-types.js';
 import { addCodes, touchPriceChange, upsertProducts } from './products.js';
 import { createMissingSeries, refreshSeriesTails } from './series-rows.js';
+import { markSummariesStale } from './summary-refresh.js';
 
 export interface ImportCounts {
   /** Points that were not stored before. */
@@ -92,6 +93,8 @@ async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, items: re
   })));
   const idOf = new Map(products.map((p) => [`${p.domainId}:${p.asin}`, p.id]));
   const productIds = items.map(({ parts }) => idOf.get(keyOf(parts))!);
+  // Discovery summaries follow every write path (issue 14): queued in the same transaction.
+  await markSummariesStale(db, productIds);
 
   await addCodes(db, items.flatMap(({ parts }, i) =>
     [...new Set(codesOf(parts.meta))].map((code) => ({ productId: productIds[i]!, domainId: parts.domainId, code }))));

@@ -16,3 +16,6 @@ export {
   enqueueDeliveries, claimDeliveries, finishDelivery, listDeliveries, deliveryCounts,
   type NewDelivery, type Delivery, type DeliveryChannel, type DeliveryStatus, type AttemptOutcome, type DeliveryCounts,
 } from './deliveries.js';
+export {
+  markSummariesStale, refreshSummaries, refreshStaleSummaries, refreshAgedSummaries, staleSummaryCount,
+} from './summary-refresh.js';

@@ -16,6 +16,7 @@ import { upsertProducts, type ProductRowInput } from './products.js';
 import { createMissingSeries } from './series-rows.js';
 import { recordNumericChanges, recordTextChanges, type ChangeCounts, type NumericInput, type TextInput } from './change-only-sql.js';
 import { StoreError } from './store-error.js';
+import { markSummariesStale } from './summary-refresh.js';
 
 export interface Observation {
   readonly domainId: number;
@@ -83,6 +84,7 @@ export async function recordObservations(store: Store, observations: readonly Ob
   return store.db.transaction().execute(async (trx: Transaction<Database>) => {
     const products = await upsertProducts(trx, productInputsOf(ordered));
     const productId = new Map(products.map((p) => [`${p.domainId}|${p.asin}`, p.id]));
+    await markSummariesStale(trx, products.map((p) => p.id));
 
     const numeric: NumericInput = { productIds: [], names: [], ts: [], values: [], seconds: [], isPrice: [] };
     const text: TextInput = [];
