@@ -9,9 +9,14 @@ import { rawKeepaError, sendKeepaError } from './reply.js';
 import { productRoutes } from './routes/product.js';
 import { tokenRoutes } from './routes/token.js';
 import { trackingRoutes } from './routes/tracking.js';
+import { bestSellersRoutes } from './routes/bestsellers.js';
+import { categoryRoutes } from './routes/category.js';
+import { dealRoutes } from './routes/deal.js';
+import { finderRoutes } from './routes/finder.js';
+import { searchRoutes } from './routes/search.js';
 
 /** Every route of the Keepa protocol; a new Keepa endpoint is one plugin added here. */
-export const KEEPA_ROUTES = [productRoutes, tokenRoutes, trackingRoutes];
+export const KEEPA_ROUTES = [productRoutes, tokenRoutes, trackingRoutes, finderRoutes, dealRoutes, bestSellersRoutes, categoryRoutes, searchRoutes];
 
 // Keepa's endpoint names (reference/keepa-api-more.md), served or not: an unknown one is
 // still a Keepa request and gets the envelope.
