@@ -1,5 +1,6 @@
 // Every benchmark, in the order `npm run bench` runs them. One module each.
 import type { Benchmark } from './bench-types.js';
+import { discoveryBenchmark } from './discovery.js';
 import { extractionBenchmark } from './extraction.js';
 import { importBenchmark } from './import.js';
 import { ingestBenchmark } from './ingest.js';
@@ -7,5 +8,4 @@ import { memoryBenchmark } from './memory.js';
 import { readBenchmark } from './read.js';
 import { schedulerBenchmark } from './scheduler.js';
 import { storageBenchmark } from './storage.js';
-
-export const BENCHMARKS: Benchmark[] = [ingestBenchmark, importBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark, memoryBenchmark];
+export const BENCHMARKS: Benchmark[] = [ingestBenchmark, importBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark, memoryBenchmark, discoveryBenchmark];

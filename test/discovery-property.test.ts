@@ -13,7 +13,7 @@ import { refreshStaleSummaries } from '../src/store/index.js';
 import { testEngines, useTestStore } from './helpers/engines.js';
 import { BRANDS, LEAVES, ROOTS, SEED_NOW, WORDS, seedCatalogue, writeCatalogue } from './helpers/discovery-seed.js';
 
-const CATALOGUE = seedCatalogue(2500, 14);
+const CATALOGUE = seedCatalogue(2000, 14);
 const RUNS = 60;
 
 interface Brute {

@@ -4,8 +4,10 @@
 import type { Command } from 'commander';
 import { register as asaKeys } from './asa-keys.js';
 import { register as db } from './db.js';
+import { register as deals } from './deals.js';
 import { register as exportCommand } from './export.js';
 import { register as extract } from './extract.js';
+import { register as find } from './find.js';
 import { register as importCommand } from './import.js';
 import { register as keys } from './keys.js';
 import { register as migrate } from './migrate.js';
@@ -18,7 +20,7 @@ import { register as track } from './track.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce];
+const registrations: Register[] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, find, deals];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

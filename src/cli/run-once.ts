@@ -70,6 +70,10 @@ export function register(program: Command): void {
           allowPrivate: config.alerts.webhookAllowPrivate,
           logger,
         });
+        const { startSummaryJob } = await import('../../jobs/summaries.js');
+        // Discovery summaries of what this worker writes (and their ageing), shared safely
+        // with other workers: the stale queue is claimed with SKIP LOCKED.
+        const summaries = startSummaryJob({ store, logger, maxAgeMinutes: config.discovery.summaryMaxAgeMinutes });
         logger.info({ engine: store.engine }, 'worker started');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());
@@ -78,6 +82,7 @@ export function register(program: Command): void {
         logger.info('worker stopping');
         await batches.stop();
         await scheduler.stop();
+        await summaries.stop();
         await scraper.close();
       });
     });
