@@ -11,7 +11,8 @@ import { MINUTES_PER_DAY } from '../src/keepa/time.js';
 import { splitKeepaProduct } from '../src/keepa/product-object.js';
 import { importKeepaProduct, refreshStaleSummaries, staleSummaryCount } from '../src/store/index.js';
 import { readProductSummary } from '../src/store/summary-read.js';
-import { testEngines, useTestStore } from './helpers/engines.js';
+import { testEngines } from './helpers/engines.js';
+import { useSeededStore } from './helpers/discovery-seed.js';
 import { SHARED_FIXTURES } from './helpers/fixtures.js';
 
 interface Case {
@@ -49,13 +50,16 @@ const CASES = fixtureCases();
 const ENGINE = testEngines().at(-1)!;
 
 describe.each([ENGINE])('summary golden test on $name', (engine) => {
-  const db = useTestStore(engine);
-
-  it(`imports ${CASES.length} fixture products and queues each for summarising`, async () => {
-    expect(CASES.length).toBeGreaterThan(50);
-    for (const c of CASES) await importKeepaProduct(db.store, splitKeepaProduct(c.product));
-    expect(await staleSummaryCount(db.store)).toBe(CASES.length);
+  let queued = 0;
+  const db = useSeededStore(engine, async (store) => {
+    for (const c of CASES) await importKeepaProduct(store, splitKeepaProduct(c.product));
+    queued = await staleSummaryCount(store);
   }, 900_000);
+
+  it(`imports ${CASES.length} fixture products and queues each for summarising`, () => {
+    expect(CASES.length).toBeGreaterThan(50);
+    expect(queued).toBe(CASES.length);
+  });
 
   it('stores, for every fixture, exactly what the stats engine computes', async () => {
     // Each product as of its own lastUpdate: summarise them in groups of equal "now".

@@ -2,7 +2,9 @@
 // out-of-stock gaps, sales ranks, ratings, review counts) and metadata, written through
 // recordObservations (every value differs from the one before, so change-only storage keeps
 // every point and the in-memory product equals the stored one).
+import { afterAll, beforeAll } from 'vitest';
 import { mulberry32, randomInt } from '../../bench/prng.js';
+import type { TestDatabase, TestEngine } from './engines.js';
 import type { NumericSeriesName } from '../../src/keepa/history-series.js';
 import { MINUTES_PER_DAY } from '../../src/keepa/time.js';
 import { recordObservations, type Observation, type Store } from '../../src/store/index.js';
@@ -88,4 +90,22 @@ export function seedCatalogue(count: number, seed: number): SeededProduct[] {
 export async function writeCatalogue(store: Store, products: readonly SeededProduct[]): Promise<void> {
   const all = products.flatMap((p) => p.observations);
   for (let i = 0; i < all.length; i += 5000) await recordObservations(store, all.slice(i, i + 5000));
+}
+
+/**
+ * A fresh database of `engine`, seeded once before the suite's tests and shared by them
+ * (read-only tests over one catalogue; useTestStore would empty it before each test).
+ */
+export function useSeededStore(engine: TestEngine, seed: (store: Store) => Promise<void>, timeoutMs: number): { readonly store: Store } {
+  const handle = {} as { store: Store; database: TestDatabase };
+  beforeAll(async () => {
+    handle.database = await engine.create();
+    handle.store = await handle.database.open();
+    await seed(handle.store);
+  }, timeoutMs);
+  afterAll(async () => {
+    await handle.store?.close();
+    await handle.database?.drop();
+  });
+  return handle;
 }
