@@ -3,6 +3,7 @@
 // actions, so `pricekeep --help` stays fast.
 import type { Command } from 'commander';
 import { register as asaKeys } from './asa-keys.js';
+import { register as admin } from './admin.js';
 import { register as db } from './db.js';
 import { register as deals } from './deals.js';
 import { register as exportCommand } from './export.js';
@@ -20,7 +21,7 @@ import { register as track } from './track.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, find, deals];
+const registrations: Register[] = [] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, find, deals, admin];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);
