@@ -80,6 +80,16 @@ export interface DiscoveryConfig {
   readonly queryDrainLimit: number;
 }
 
+export interface WebConfig {
+  /**
+   * auto: the dashboard asks for a login unless the server is bound to a loopback address;
+   * required: always (PRICEKEEP_WEB_AUTH, default auto).
+   */
+  readonly auth: 'auto' | 'required';
+  /** Lifetime of a dashboard session (PRICEKEEP_WEB_SESSION_HOURS, default 168 = a week). */
+  readonly sessionHours: number;
+}
+
 export interface Config {
   readonly logLevel: string;
   readonly asa: AsaConfig;
@@ -89,6 +99,7 @@ export interface Config {
   readonly store: StoreConfig;
   readonly api: ApiConfig;
   readonly scraper: ScraperConfig;
+  readonly web: WebConfig;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +176,12 @@ function asaConfig(env: Env, scraper: ScraperConfig): AsaConfig {
   };
 }
 
+function webAuth(env: Env): WebConfig['auth'] {
+  const raw = text(env, 'PRICEKEEP_WEB_AUTH') ?? 'auto';
+  if (raw === 'auto' || raw === 'required') return raw;
+  throw new ConfigError(`PRICEKEEP_WEB_AUTH must be auto or required, got "${raw}"`);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const base = baseConfig(env);
   return { ...base, asa: asaConfig(env, base.scraper) };
@@ -210,6 +227,10 @@ function baseConfig(env: Env): Omit<Config, 'asa'> {
       retryBaseMs: integer(env, 'PRICEKEEP_RETRY_BASE_MS', 1000, 0, 600_000),
       retryMaxMs: integer(env, 'PRICEKEEP_RETRY_MAX_MS', 30_000, 0, 3_600_000),
       maxRetryAfterMs: integer(env, 'PRICEKEEP_MAX_RETRY_AFTER_MS', 30_000, 0, 3_600_000),
+    },
+    web: {
+      auth: webAuth(env),
+      sessionHours: integer(env, 'PRICEKEEP_WEB_SESSION_HOURS', 168, 1, 24 * 365),
     },
   };
 }

@@ -21,7 +21,7 @@ import { register as track } from './track.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, find, deals, admin];
+const registrations: Register[] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, find, deals, admin];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);
