@@ -6,5 +6,6 @@
 import { asaProtocol } from './asa/index.js';
 import { keepaProtocol } from './keepa/index.js';
 import type { ApiProtocol } from './protocol.js';
+import { webProtocol } from './web/index.js';
 
-export const PROTOCOLS: readonly ApiProtocol[] = [asaProtocol, keepaProtocol];
+export const PROTOCOLS: readonly ApiProtocol[] = [asaProtocol, webProtocol, keepaProtocol];
