@@ -8,6 +8,7 @@ import type { ScrapeOutcome } from '../src/scraper/index.js';
 import type { MarketplaceTld } from '../src/marketplaces.js';
 import { finishScrape, recordObservations, type ClaimedProduct, type Store } from '../src/store/index.js';
 import { retryDelaySeconds } from './backoff.js';
+import { nextDueAfterSuccess } from './next-due.js';
 
 export type ScrapeProduct = (asin: string, tld: MarketplaceTld) => Promise<ScrapeOutcome>;
 
@@ -29,10 +30,11 @@ export async function scrapeTracked(
   scrape: ScrapeProduct,
   claim: ClaimedProduct,
   worker: string,
-  /** Source of the observation's Keepa minute (tests pin it); attempt times are wall-clock. */
+  /** The scheduler's clock: the observation's Keepa minute, attempt times and the next due time. */
   clock: () => number = Date.now,
+  random: () => number = Math.random,
 ): Promise<TrackedScrapeSummary> {
-  const startedAt = new Date();
+  const startedAt = new Date(clock());
   const tld = tldForDomainId(claim.domainId);
   let outcome: ScrapeOutcome | null = null;
   let error: { code: string; message: string } | null = null;
@@ -59,17 +61,21 @@ export async function scrapeTracked(
     error = { code: outcome.error.code, message: outcome.error.message };
     retryAfterMs = outcome.error.retryAfterMs;
   }
-  const durationMs = Date.now() - startedAt.getTime();
-  const failures = claim.failures + 1;
+  const finishedAt = clock();
+  const durationMs = finishedAt - startedAt.getTime();
+  const nextDue = error
+    ? finishedAt + retryDelaySeconds(claim.failures + 1, claim.intervalMinutes, retryAfterMs, random) * 1000
+    : nextDueAfterSuccess(claim.due.getTime(), claim.intervalMinutes, finishedAt, random);
   await finishScrape(store, claim, {
     worker,
     startedAt,
+    finishedAt: new Date(finishedAt),
     durationMs,
     attempts,
     httpStatus,
     pointsWritten,
     error,
-    retryInSeconds: error ? retryDelaySeconds(failures, claim.intervalMinutes, retryAfterMs) : undefined,
+    nextDue: new Date(nextDue),
     deactivate: error !== null && RETIRING_CODES.has(error.code),
   });
   return { asin: claim.asin, domainId: claim.domainId, ok: error === null, errorCode: error?.code ?? null, pointsWritten, attempts, durationMs };

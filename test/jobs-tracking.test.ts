@@ -55,13 +55,13 @@ describe.each(testEngines())('tracking jobs on $name', (engine) => {
     await database?.drop();
   });
 
-  // Each run happens an hour after the previous one on the observation clock.
+  // The scheduler's clock: each run happens `advanceMs` (default an hour) after the previous one.
   let now = Date.parse('2026-11-20T10:00:30Z');
-  const tick = () => {
-    now += 3_600_000;
+  const tick = (advanceMs = 3_600_000) => {
+    now += advanceMs;
     return runTick({ store, scrape: (asin, tld) => scraper.scrapeProduct(asin, tld), worker: 'test', clock: () => now });
   };
-  const makeDue = () => sql`UPDATE tracked_products SET next_due = now() - interval '1 second'`.execute(store.db);
+  const makeDue = () => sql`UPDATE tracked_products SET next_due = ${new Date(now - 1000)}`.execute(store.db);
   const exported = async () => assembleKeepaProduct((await readProducts(store, 1, [ASIN])).get(ASIN)!);
 
   it('the stand-in pages extract the prices the test sets', () => {
@@ -69,12 +69,12 @@ describe.each(testEngines())('tracking jobs on $name', (engine) => {
   });
 
   it('records a price change as exactly one new point, and repeats as none', async () => {
-    await addTracking(store, 1, [ASIN], 60);
+    await addTracking(store, 1, [ASIN], 60, new Date(now));
     const first = await tick();
     const firstMinute = toKeepaMinute(now);
     expect(first).toMatchObject({ scraped: 1, ok: 1, failed: 0 });
     // nothing is due until the interval has passed
-    expect((await tick()).scraped).toBe(0);
+    expect((await tick(0)).scraped).toBe(0);
 
     current = pageAt(10, 99);
     await makeDue();
@@ -112,8 +112,8 @@ describe.each(testEngines())('tracking jobs on $name', (engine) => {
       expect(row!.active).toBe(true);
       expect(row!.lastErrorCode).toBe('blocked_by_amazon');
       // rescheduled with backoff: not due now, due within the interval
-      expect(row!.nextDue.getTime()).toBeGreaterThan(Date.now());
-      expect(row!.nextDue.getTime()).toBeLessThanOrEqual(Date.now() + 60 * 60_000);
+      expect(row!.nextDue.getTime()).toBeGreaterThan(now);
+      expect(row!.nextDue.getTime()).toBeLessThanOrEqual(now + 60 * 60_000);
     }
     mode = 'page';
     current = pageAt(11, 49);
@@ -123,19 +123,19 @@ describe.each(testEngines())('tracking jobs on $name', (engine) => {
     expect(amazonSeries.filter((_, i) => i % 2 === 1)).toEqual([1248, 1099, 1149]);
     const [row] = await listTracking(store, { asins: [ASIN] });
     expect([row!.failures, row!.lastErrorCode]).toEqual([0, null]);
-    const status = await trackingStatus(store);
+    const status = await trackingStatus(store, new Date(now));
     expect(status.errorsByCode).toEqual({ blocked_by_amazon: 2 });
     expect(status.lastDay).toMatchObject({ scrapes: 6, ok: 4 });
   });
 
   it('retires a product whose page is gone', async () => {
     const gone = 'B000GONE00';
-    await addTracking(store, 1, [gone], 60);
+    await addTracking(store, 1, [gone], 60, new Date(now));
     const notFound = readFileSync('fixtures/amazon/com_404_dog.html', 'utf8');
     const saved = current;
     current = notFound;
     try {
-      expect((await tick()).errorsByCode).toEqual({ not_found: 1 });
+      expect((await tick(0)).errorsByCode).toEqual({ not_found: 1 });
     } finally {
       current = saved;
     }

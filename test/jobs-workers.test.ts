@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runTick } from '../jobs/scheduler.js';
-import type { ScrapeOutcome, ScrapedProduct } from '../src/scraper/index.js';
+import type { ScrapeOutcome } from '../src/scraper/index.js';
 import { addTracking, claimDue, listTracking } from '../src/store/index.js';
 import { serverTestUrl, useTwoServerStores } from './helpers/engines.js';
-
-/** A minimal clean product page as the scraper would return it. */
-function scraped(asin: string, priceMinor: number): ScrapedProduct {
-  return {
-    asin, title: `Product ${asin}`, brand: 'Acme', manufacturer: null, parent_asin: null, images: [], category: [],
-    price_minor: priceMinor, price_buybox_minor: priceMinor, price_strikethrough_minor: null, shipping_minor: 0,
-    in_stock: true, is_amazon_seller: true, new_offer_count: null, new_price_minor: null, used_price_minor: null,
-    rating: 4.5, reviews_count: 100, sales_rank: [{ rank: 1000, category: 'Toys', category_id: null, ladder: [] }],
-    coupon: null, monthly_sold: null, buybox: [], featured_merchant: null,
-  } as unknown as ScrapedProduct;
-}
+import { scraped } from './helpers/scraped-product.js';
 
 describe.runIf(serverTestUrl())('two workers on one PostgreSQL server', () => {
   const servers = useTwoServerStores(serverTestUrl()!);
@@ -43,10 +33,11 @@ describe.runIf(serverTestUrl())('two workers on one PostgreSQL server', () => {
 
   it('a crashed worker’s lease expires and its products are claimed again', async () => {
     await addTracking(servers.stores[0]!, 1, ['B0LEASE001'], 60);
-    const claimed = await claimDue(servers.stores[0]!, { worker: 'crashing', limit: 10, leaseSeconds: 1 });
+    const t = Date.now() + 60_000;
+    const claimed = await claimDue(servers.stores[0]!, { worker: 'crashing', limit: 10, leaseSeconds: 1, now: new Date(t) });
     expect(claimed.map((c) => c.asin)).toEqual(['B0LEASE001']);
-    expect(await claimDue(servers.stores[1]!, { worker: 'other', limit: 10, leaseSeconds: 60 })).toEqual([]);
-    await new Promise((r) => setTimeout(r, 1100));
-    expect((await claimDue(servers.stores[1]!, { worker: 'other', limit: 10, leaseSeconds: 60 })).map((c) => c.asin)).toEqual(['B0LEASE001']);
+    expect(await claimDue(servers.stores[1]!, { worker: 'other', limit: 10, leaseSeconds: 60, now: new Date(t + 900) })).toEqual([]);
+    const again = await claimDue(servers.stores[1]!, { worker: 'other', limit: 10, leaseSeconds: 60, now: new Date(t + 1100) });
+    expect(again.map((c) => c.asin)).toEqual(['B0LEASE001']);
   });
 });

@@ -7,6 +7,7 @@ import type { Database } from './db-types.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { migrate, type MigrationReport } from './migrate.js';
 import { StoreError } from './store-error.js';
+import { releaseLeases } from './tracking.js';
 
 // int8 (counts, sizes) as JS numbers: every bigint we read is far below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -90,7 +91,7 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
     }),
   });
   let closed = false;
-  return {
+  const store: Store = {
     db,
     pool,
     engine: embedded ? 'embedded' : 'server',
@@ -107,6 +108,18 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
       await embedded?.stop();
     },
   };
+  // Only one process opens an embedded data directory (the lock file), so every lease
+  // found in it belongs to a process that was killed: its claims, started or not, are due
+  // again now instead of when the lease would end.
+  if (embedded && options.migrate !== false) {
+    try {
+      await releaseLeases(store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
 }
 
 async function timescaleVersion(pool: pg.Pool): Promise<string | null> {

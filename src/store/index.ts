@@ -8,7 +8,7 @@ export { compressOldChunks, compressAllChunks } from './compression.js';
 export { StoreError, type StoreErrorCode } from './store-error.js';
 export { migrate, listMigrations } from './migrate.js';
 export {
-  addTracking, removeTracking, listTracking, claimDue, finishScrape, trackingStatus,
+  addTracking, removeTracking, listTracking, claimDue, renewLeases, releaseLeases, nextDueAt, finishScrape, trackingStatus,
   type TrackedProduct, type ClaimedProduct, type ScrapeResult, type TrackingStatus,
 } from './tracking.js';
 export { isDatabaseUnavailable } from './unavailable.js';

@@ -63,14 +63,16 @@ export async function addTracking(
   domainId: number,
   asins: readonly string[],
   intervalMinutes: number,
+  /** "Now" of the scheduler's clock (tests drive a simulated one). */
+  now: Date = new Date(),
 ): Promise<TrackedProduct[]> {
   if (asins.length === 0) return [];
   const { rows } = await sql<TrackedRow>`
-    INSERT INTO tracked_products AS t (domain_id, asin, interval_minutes)
-    SELECT ${domainId}, asin, ${intervalMinutes} FROM unnest(${[...new Set(asins)]}::text[]) AS asin
+    INSERT INTO tracked_products AS t (domain_id, asin, interval_minutes, next_due)
+    SELECT ${domainId}, asin, ${intervalMinutes}, ${now}::timestamptz FROM unnest(${[...new Set(asins)]}::text[]) AS asin
     ON CONFLICT (domain_id, asin) DO UPDATE SET
       interval_minutes = EXCLUDED.interval_minutes,
-      next_due = CASE WHEN t.active THEN least(t.next_due, now() + make_interval(mins => EXCLUDED.interval_minutes)) ELSE now() END,
+      next_due = CASE WHEN t.active THEN least(t.next_due, ${now}::timestamptz + make_interval(mins => EXCLUDED.interval_minutes)) ELSE ${now}::timestamptz END,
       active = true, inactive_reason = NULL, failures = CASE WHEN t.active THEN t.failures ELSE 0 END
     RETURNING *`.execute(store.db);
   return rows.map(fromRow);
@@ -102,49 +104,105 @@ export interface ClaimedProduct {
   readonly asin: string;
   readonly intervalMinutes: number;
   readonly failures: number;
+  /** When the product was due: the next due time is computed from it, not from the scrape's end. */
+  readonly due: Date;
 }
 
-/** Leases up to `limit` due products to `worker`; other workers skip them until the lease ends. */
+/**
+ * Leases up to `limit` due products to `worker`; other workers skip them until the lease
+ * ends. `now` is the scheduler's clock (tests drive a simulated one).
+ */
 export async function claimDue(
   store: Store,
-  options: { worker: string; limit: number; leaseSeconds: number },
+  options: { worker: string; limit: number; leaseSeconds: number; now?: Date },
 ): Promise<ClaimedProduct[]> {
+  const now = options.now ?? new Date();
   // One statement, its own transaction. A claim is only a lease: if the server crashes
   // before this commit reaches disk, the products are simply claimed again, so the commit
   // does not wait for the WAL flush (set_config(…, true) lasts until this statement's
   // commit). Together that is one round trip instead of four and half the latency.
-  const { rows } = await sql<{ id: number; domain_id: number; asin: string; interval_minutes: number; failures: number }>`
+  const { rows } = await sql<{ id: number; domain_id: number; asin: string; interval_minutes: number; failures: number; next_due: Date }>`
     UPDATE tracked_products t
-    SET lease_owner = ${options.worker}, lease_until = now() + make_interval(secs => ${options.leaseSeconds})
+    SET lease_owner = ${options.worker}, lease_until = ${now}::timestamptz + make_interval(secs => ${options.leaseSeconds})
     FROM (
       SELECT id FROM tracked_products
-      WHERE active AND next_due <= now() AND (lease_until IS NULL OR lease_until < now())
+      WHERE active AND next_due <= ${now}::timestamptz AND (lease_until IS NULL OR lease_until < ${now}::timestamptz)
       ORDER BY next_due
       LIMIT ${options.limit}
       FOR UPDATE SKIP LOCKED) due,
       (SELECT set_config('synchronous_commit', 'off', true)) no_flush
     WHERE t.id = due.id
-    RETURNING t.id, t.domain_id, t.asin, t.interval_minutes, t.failures`.execute(store.db);
-  return rows.map((r) => ({
-    id: r.id,
-    domainId: r.domain_id,
-    asin: r.asin,
-    intervalMinutes: r.interval_minutes,
-    failures: r.failures,
-  }));
+    RETURNING t.id, t.domain_id, t.asin, t.interval_minutes, t.failures, t.next_due`.execute(store.db);
+  return rows
+    .map((r) => ({
+      id: r.id,
+      domainId: r.domain_id,
+      asin: r.asin,
+      intervalMinutes: r.interval_minutes,
+      failures: r.failures,
+      due: r.next_due,
+    }))
+    .sort((a, b) => a.due.getTime() - b.due.getTime());
+}
+
+/**
+ * Extends the leases `worker` still holds on these products (a claim about to start, or a
+ * scrape still running) to `now + leaseSeconds`. Returns the ids still held: a claim
+ * whose lease ended and that another worker took is not among them.
+ */
+export async function renewLeases(
+  store: Store,
+  options: { worker: string; ids: readonly number[]; leaseSeconds: number; now?: Date },
+): Promise<number[]> {
+  if (options.ids.length === 0) return [];
+  const now = options.now ?? new Date();
+  const { rows } = await sql<{ id: number }>`
+    UPDATE tracked_products SET lease_until = ${now}::timestamptz + make_interval(secs => ${options.leaseSeconds})
+    FROM (SELECT set_config('synchronous_commit', 'off', true)) no_flush
+    WHERE id = ANY(${[...options.ids]}::int[]) AND lease_owner = ${options.worker}
+    RETURNING id`.execute(store.db);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Gives leases back. With `worker` and `ids`: that worker's unstarted claims (a graceful
+ * stop). With neither: every lease (an embedded data directory on open: its lock file
+ * guarantees no other process holds one, so the leases found are a killed process's).
+ */
+export async function releaseLeases(store: Store, options: { worker?: string; ids?: readonly number[] } = {}): Promise<number> {
+  const { numAffectedRows } = await sql`
+    UPDATE tracked_products SET lease_owner = NULL, lease_until = NULL
+    WHERE lease_owner IS NOT NULL
+      AND (${options.worker ?? null}::text IS NULL OR lease_owner = ${options.worker ?? null}::text)
+      AND (${options.ids ? [...options.ids] : null}::int[] IS NULL OR id = ANY(${options.ids ? [...options.ids] : null}::int[]))`.execute(store.db);
+  return Number(numAffectedRows ?? 0);
+}
+
+/**
+ * The earliest time a product not leased at `now` falls due (null: none is tracked). The
+ * scheduler sleeps until then instead of waiting for the next minute.
+ */
+export async function nextDueAt(store: Store, now: Date = new Date()): Promise<Date | null> {
+  const { rows } = await sql<{ next_due: Date }>`
+    SELECT next_due FROM tracked_products
+    WHERE active AND (lease_until IS NULL OR lease_until < ${now}::timestamptz)
+    ORDER BY next_due LIMIT 1`.execute(store.db);
+  return rows[0]?.next_due ?? null;
 }
 
 export interface ScrapeResult {
   readonly worker: string;
   readonly startedAt: Date;
+  /** When the scrape ended (the scheduler's clock). */
+  readonly finishedAt: Date;
   readonly durationMs: number;
   readonly attempts: number;
   readonly httpStatus: number | null;
   readonly pointsWritten: number;
   /** null on success. */
   readonly error: { readonly code: string; readonly message: string } | null;
-  /** When to try again after a failure, in seconds from now. */
-  readonly retryInSeconds?: number;
+  /** When the product is due next (the scheduler computes it: interval or backoff). */
+  readonly nextDue: Date;
   /** Failure codes that mean the product is gone: it stops being scheduled. */
   readonly deactivate?: boolean;
 }
@@ -160,15 +218,15 @@ export async function finishScrape(store: Store, claim: ClaimedProduct, result: 
               ${result.attempts}, ${result.pointsWritten})`.execute(trx);
     if (result.error === null) {
       await sql`
-        UPDATE tracked_products SET last_scrape_at = now(), last_success_at = now(), failures = 0,
+        UPDATE tracked_products SET last_scrape_at = ${result.finishedAt}, last_success_at = ${result.finishedAt}, failures = 0,
           last_error_code = NULL, last_error_message = NULL,
-          next_due = now() + make_interval(mins => interval_minutes), lease_owner = NULL, lease_until = NULL
+          next_due = ${result.nextDue}, lease_owner = NULL, lease_until = NULL
         WHERE id = ${claim.id}`.execute(trx);
     } else {
       await sql`
-        UPDATE tracked_products SET last_scrape_at = now(), failures = failures + 1,
+        UPDATE tracked_products SET last_scrape_at = ${result.finishedAt}, failures = failures + 1,
           last_error_code = ${result.error.code}, last_error_message = ${result.error.message},
-          next_due = now() + make_interval(secs => ${result.retryInSeconds ?? 60}),
+          next_due = ${result.nextDue},
           active = active AND NOT ${result.deactivate ?? false},
           inactive_reason = CASE WHEN ${result.deactivate ?? false} THEN ${`${result.error.code}: ${result.error.message}`} ELSE inactive_reason END,
           lease_owner = NULL, lease_until = NULL
@@ -188,20 +246,20 @@ export interface TrackingStatus {
   readonly errorsByCode: Readonly<Record<string, number>>;
 }
 
-export async function trackingStatus(store: Store): Promise<TrackingStatus> {
+export async function trackingStatus(store: Store, now: Date = new Date()): Promise<TrackingStatus> {
   const queue = await sql<{ tracked: number; active: number; due: number; leased: number }>`
     SELECT count(*) AS tracked, count(*) FILTER (WHERE active) AS active,
-           count(*) FILTER (WHERE active AND next_due <= now()) AS due,
-           count(*) FILTER (WHERE lease_until > now()) AS leased
+           count(*) FILTER (WHERE active AND next_due <= ${now}::timestamptz) AS due,
+           count(*) FILTER (WHERE lease_until > ${now}::timestamptz) AS leased
     FROM tracked_products`.execute(store.db);
   const recent = await sql<{ hour: number; hour_ok: number; day: number; day_ok: number }>`
-    SELECT count(*) FILTER (WHERE started_at > now() - interval '1 hour') AS hour,
-           count(*) FILTER (WHERE ok AND started_at > now() - interval '1 hour') AS hour_ok,
+    SELECT count(*) FILTER (WHERE started_at > ${now}::timestamptz - interval '1 hour') AS hour,
+           count(*) FILTER (WHERE ok AND started_at > ${now}::timestamptz - interval '1 hour') AS hour_ok,
            count(*) AS day, count(*) FILTER (WHERE ok) AS day_ok
-    FROM scrape_attempts WHERE started_at > now() - interval '1 day'`.execute(store.db);
+    FROM scrape_attempts WHERE started_at > ${now}::timestamptz - interval '1 day'`.execute(store.db);
   const errors = await sql<{ code: string; n: number }>`
     SELECT error_code AS code, count(*) AS n FROM scrape_attempts
-    WHERE NOT ok AND started_at > now() - interval '1 day' GROUP BY error_code ORDER BY n DESC`.execute(store.db);
+    WHERE NOT ok AND started_at > ${now}::timestamptz - interval '1 day' GROUP BY error_code ORDER BY n DESC`.execute(store.db);
   const q = queue.rows[0]!;
   const r = recent.rows[0]!;
   const rate = (ok: number, all: number) => (all === 0 ? null : Math.round((ok / all) * 1000) / 1000);
