@@ -42,7 +42,7 @@ export function register(program: Command): void {
 
   program
     .command('worker')
-    .description('run the scheduler (scrapes due products every minute) and the ASA batch worker until stopped')
+    .description('run the scheduler (scrapes products as they fall due) and the ASA batch worker until stopped')
     .option('--concurrency <n>', 'scrapes in flight at once', '4')
     .action(async (options: { concurrency: string }) => {
       const concurrency = integerOption('--concurrency', options.concurrency, 1, MAX_CONCURRENCY);

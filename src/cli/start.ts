@@ -42,7 +42,7 @@ export function register(program: Command): void {
       }
       logger.info({ url: running.url }, 'API listening');
       const scheduler = options.scheduler ? startScheduler({ store, scrape, logger }) : null;
-      if (scheduler) logger.info({ backend: config.scraper.backend }, 'scheduler running (tick every minute)');
+      if (scheduler) logger.info({ backend: config.scraper.backend }, 'scheduler running');
       const batches = options.scheduler
         ? startBatchWorker({
             store, scrape: asaScrape, worker: defaultWorkerName(), concurrency: config.asa.batchConcurrency,
