@@ -1,5 +1,5 @@
 // `pricekeep run-once`: scrape everything due now, print a summary, exit (for system cron).
-// `pricekeep worker`: run the scheduler alone, ticking every minute, until stopped.
+// `pricekeep worker`: run the scheduler alone, scraping products as they fall due, until stopped.
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
