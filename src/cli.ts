@@ -1,21 +1,13 @@
 // The `pricekeep` command. Each subcommand lives in src/cli/<name>.ts and registers
-// itself on the program; this file only wires them together and maps errors to exit codes
-// (src/cli/exit-error.ts).
-import { Command } from 'commander';
-import { registerCommands } from './cli/commands.js';
-import { cliExit } from './cli/exit-error.js';
+// itself on the program (src/cli/commands.ts). A command marked viaServer is sent to the
+// server holding the embedded data directory when one does (src/cli/send-to-server.ts).
+import { createProgram, reportError } from './cli/program.js';
+import { sendToServer } from './cli/send-to-server.js';
 
-const program = new Command('pricekeep')
-  .description('Self-hosted Amazon price-history tracker with a Keepa-compatible API')
-  .showHelpAfterError()
-  .exitOverride();
-
-registerCommands(program);
+const program = createProgram();
 
 try {
-  await program.parseAsync(process.argv);
+  if (!(await sendToServer(program, process.argv.slice(2)))) await program.parseAsync(process.argv);
 } catch (error) {
-  const exit = cliExit(error);
-  if (exit.message !== null) process.stderr.write(`pricekeep: ${exit.message}\n`);
-  process.exitCode = exit.exitCode;
+  process.exitCode = reportError(error, (text) => void process.stderr.write(text));
 }

@@ -23,6 +23,16 @@ export interface ApiContext {
   readonly refresh: RefreshProducts | null;
   /** Runs ASA requests through the scraper (the ASA protocol answers 503 capacity without it). */
   readonly asaScrape: AsaScrape | null;
+  /** The admin API (src/api/admin) of a server holding an embedded data directory; null: none. */
+  readonly admin: AdminHooks | null;
+}
+
+/** What the admin API needs from the process serving it. */
+export interface AdminHooks {
+  /** Bearer secret every admin request must carry (published in the data directory, mode 0600). */
+  readonly secret: string;
+  /** Runs a CLI command (the words after `pricekeep`) as if typed in `cwd`; resolves to its exit code. */
+  runCli(argv: readonly string[], cwd: string, sink: { stdout(text: string): void; stderr(text: string): void }): Promise<number>;
 }
 
 declare module 'fastify' {

@@ -4,8 +4,9 @@
 // client asking for an endpoint we lack still gets Keepa's envelope.
 // Adding a protocol is one line here; the root (server.ts) does not change.
 import { asaProtocol } from './asa/index.js';
+import { adminProtocol } from './admin/index.js';
 import { keepaProtocol } from './keepa/index.js';
 import type { ApiProtocol } from './protocol.js';
 import { webProtocol } from './web/index.js';
 
-export const PROTOCOLS: readonly ApiProtocol[] = [asaProtocol, webProtocol, keepaProtocol];
+export const PROTOCOLS: readonly ApiProtocol[] = [asaProtocol, webProtocol, adminProtocol, keepaProtocol];

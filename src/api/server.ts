@@ -12,7 +12,7 @@ import type { AsaScrape } from '../asa/scrape-result.js';
 import type { Config } from '../config.js';
 import { createLogger, redactSecrets, type Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
-import type { ApiContext, RefreshProducts } from './context.js';
+import type { AdminHooks, ApiContext, RefreshProducts } from './context.js';
 import { protocolFor, type ApiProtocol } from './protocol.js';
 import { PROTOCOLS } from './protocols.js';
 import { healthRoutes } from './root/health.js';
@@ -29,6 +29,8 @@ export interface BuildServerOptions {
   readonly asaScrape?: AsaScrape | null;
   /** Defaults to the pino logger of src/logger.ts at config.logLevel. */
   readonly logger?: Logger;
+  /** Enables the admin API (a server holding an embedded data directory). */
+  readonly admin?: AdminHooks | null;
   /** Protocol plugins (default PROTOCOLS). */
   readonly protocols?: readonly ApiProtocol[];
 }
@@ -92,6 +94,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     clock: options.clock ?? Date.now,
     refresh: options.refresh ?? null,
     asaScrape: options.asaScrape ?? null,
+    admin: options.admin ?? null,
   };
   app.decorate('pricekeep', context);
   // Node hands CONNECT (a proxy tunnel request) to 'connect' listeners and, with none,

@@ -17,11 +17,12 @@ import { register as scrape } from './scrape.js';
 import { register as search } from './search.js';
 import { register as serve } from './serve.js';
 import { register as start } from './start.js';
+import { register as status } from './status.js';
 import { register as track } from './track.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, find, deals, admin];
+const registrations: Register[] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, find, deals, admin, status];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

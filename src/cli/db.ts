@@ -1,5 +1,7 @@
 // `pricekeep db`: engine, TimescaleDB version, counts, size and compression state.
 import type { Command } from 'commander';
+import { stdout } from './cli-context.js';
+import { viaServer } from './via-server.js';
 import { withStore } from './open-store.js';
 
 function bytes(n: number | null): string {
@@ -15,8 +17,7 @@ function bytes(n: number | null): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('db')
+  viaServer(program.command('db'))
     .description('show the database engine, TimescaleDB version, counts and on-disk size')
     .option('--json', 'print JSON')
     .option('--compress', 'compress point chunks older than 30 days now')
@@ -28,7 +29,7 @@ export function register(program: Command): void {
         else if (options.compress) await compressOldChunks(store);
         const info = await dbInfo(store);
         if (options.json) {
-          process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+          stdout(`${JSON.stringify(info, null, 2)}\n`);
           return;
         }
         const c = info.compression;
@@ -46,7 +47,7 @@ export function register(program: Command): void {
               : 'not available (plain PostgreSQL)'
           }`,
         ];
-        process.stdout.write(`${lines.join('\n')}\n`);
+        stdout(`${lines.join('\n')}\n`);
       });
     });
 }

@@ -1,6 +1,8 @@
 // `pricekeep export --domain N --asin A [--asin B…]`: prints {"products":[…]} with Keepa
 // product objects assembled from the store, in the order the ASINs were given.
 import type { Command } from 'commander';
+import { stderr, stdout } from './cli-context.js';
+import { viaServer } from './via-server.js';
 import { CliError } from './cli-error.js';
 import { withStore } from './open-store.js';
 
@@ -9,8 +11,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function register(program: Command): void {
-  program
-    .command('export')
+  viaServer(program.command('export'))
     .description('print stored products as a Keepa /product response on stdout')
     .requiredOption('--domain <domain>', 'Keepa domain id or marketplace TLD (1, com, de, …)')
     .requiredOption('--asin <asin>', 'ASIN (repeatable, or comma-separated)', collect, [])
@@ -42,7 +43,7 @@ export function register(program: Command): void {
           throw error instanceof ExportOptionError ? new CliError(error.message, 2) : error;
         }
         const products = await withStore((store) => exportProducts(store, plan));
-        process.stdout.write(`${JSON.stringify({ products })}\n`);
+        stdout(`${JSON.stringify({ products })}\n`);
         return;
       }
       await withStore(async (store) => {
@@ -50,10 +51,10 @@ export function register(program: Command): void {
         const stored = await readProducts(store, domain.id, asins, { from });
         const products = asins.map((asin) => {
           const parts = stored.get(asin);
-          if (!parts) process.stderr.write(`pricekeep: ${asin} is not stored for domain ${domain.id}\n`);
+          if (!parts) stderr(`pricekeep: ${asin} is not stored for domain ${domain.id}\n`);
           return parts ? assembleKeepaProduct(parts) : emptyKeepaProduct(domain.id, asin);
         });
-        process.stdout.write(`${JSON.stringify({ products })}\n`);
+        stdout(`${JSON.stringify({ products })}\n`);
       });
     });
 }

@@ -2,7 +2,10 @@
 // Files are streamed (a file of any size is read in memory bounded by its largest
 // product); a bad product is reported with its index and skipped, the others imported.
 import { createReadStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { commandContext, stderr, stdout } from './cli-context.js';
+import { viaServer } from './via-server.js';
 import type { ProductItem } from '../keepa/product-stream.js';
 import type { ImportItem, Store } from '../store/index.js';
 import { CliError } from './cli-error.js';
@@ -19,7 +22,7 @@ interface FileOutcome {
 
 /** The file's bytes, counting them for the progress display. */
 async function* countedChunks(file: string, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(resolve(commandContext().cwd, file), { highWaterMark: 1 << 20 })) {
     onBytes((chunk as Buffer).length);
     yield chunk as Buffer;
   }
@@ -30,11 +33,11 @@ async function importFile(store: Store, file: string, batchPoints: number, progr
   const { importKeepaProducts } = await import('../store/index.js');
   const say = (text: string) => {
     progress.clear();
-    process.stderr.write(`pricekeep: ${file}: ${text}\n`);
+    stderr(`pricekeep: ${file}: ${text}\n`);
   };
   let totalBytes: number;
   try {
-    totalBytes = statSync(file).size;
+    totalBytes = statSync(resolve(commandContext().cwd, file)).size;
   } catch (error) {
     return { failure: `${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, rejected: 0, imported: 0 };
   }
@@ -80,7 +83,7 @@ async function importFile(store: Store, file: string, batchPoints: number, progr
   progress.clear();
   if (failure && result.products === 0 && rejected === 0) return { failure, rejected, imported: 0 };
   const shown = asins.length > 10 ? `${asins.slice(0, 10).join(',')},…` : asins.join(',') || '-';
-  process.stdout.write(
+  stdout(
     `${file}: ${result.products} product(s) [${shown}], ${result.inserted} new points, ` +
       `${result.updated} changed, ${result.unchanged} already stored` +
       (rejected > 0 ? `, ${rejected} product(s) skipped` : '') + '\n',
@@ -89,8 +92,7 @@ async function importFile(store: Store, file: string, batchPoints: number, progr
 }
 
 export function register(program: Command): void {
-  program
-    .command('import')
+  viaServer(program.command('import'))
     .description('import Keepa /product responses (envelope, product or array); idempotent')
     .argument('<files...>', 'Keepa JSON files')
     .action(async (files: string[]) => {
@@ -99,7 +101,8 @@ export function register(program: Command): void {
       await withStore(async (store, config) => {
         const { createLogger } = await import('../logger.js');
         const progress = importProgress({
-          tty: process.stderr.isTTY ? process.stderr : null,
+          // Run inside a server for another process, there is no terminal of ours to draw on.
+          tty: process.stderr.isTTY && !commandContext().store ? process.stderr : null,
           logger: createLogger(config.logLevel),
         });
         for (const file of files) {
@@ -108,7 +111,7 @@ export function register(program: Command): void {
           if (outcome.failure) {
             failedFiles++;
             const kept = outcome.imported > 0 ? `the ${outcome.imported} product(s) before the fault were imported` : 'nothing written';
-            process.stderr.write(`pricekeep: ${outcome.failure} (${kept})\n`);
+            stderr(`pricekeep: ${outcome.failure} (${kept})\n`);
           }
         }
       });

@@ -1,6 +1,8 @@
 // `pricekeep keys create|list|revoke`: API keys of the Keepa-compatible API. A key is
 // printed once at creation; the database keeps only its SHA-256 hash.
 import type { Command } from 'commander';
+import { stderr, stdout } from './cli-context.js';
+import { viaServer } from './via-server.js';
 import { CliError } from './cli-error.js';
 import { integerOption } from './integer-option.js';
 import { formatTable } from './table.js';
@@ -31,12 +33,12 @@ async function create(options: { name: string; refillRate: string }): Promise<vo
       refilledAt: bucket.refilledAt,
     });
     if (!result.created) throw new CliError(`a live key named "${name}" exists already (revoke it or pick another name)`);
-    process.stderr.write(
+    stderr(
       `pricekeep: key ${result.id} "${name}": ${refillRate} tokens/minute, ${bucket.tokens} to start. ` +
         `It is shown only now; only its hash is stored.\n`,
     );
   });
-  process.stdout.write(`${key}\n`);
+  stdout(`${key}\n`);
 }
 
 async function list(options: { all?: boolean; json?: boolean }): Promise<void> {
@@ -55,18 +57,18 @@ async function list(options: { all?: boolean; json?: boolean }): Promise<void> {
       revokedAt: key.revokedAt?.toISOString() ?? null,
     }));
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(keys)}\n`);
+      stdout(`${JSON.stringify(keys)}\n`);
       return;
     }
     if (keys.length === 0) {
-      process.stdout.write('no keys (create one with `pricekeep keys create --name NAME`)\n');
+      stdout('no keys (create one with `pricekeep keys create --name NAME`)\n');
       return;
     }
     const rows = [
       ['ID', 'NAME', 'KEY', 'REFILL/MIN', 'TOKENS', 'CREATED', 'REVOKED'],
       ...keys.map((k) => [String(k.id), k.name, `${k.prefix}…`, String(k.refillRate), String(k.tokens), k.createdAt, k.revokedAt ?? '-']),
     ];
-    process.stdout.write(formatTable(rows));
+    stdout(formatTable(rows));
   });
 }
 
@@ -75,12 +77,12 @@ async function revoke(idOrName: string): Promise<void> {
   await withStore(async (store) => {
     const revoked = await revokeApiKey(store.db, idOrName.trim());
     if (!revoked) throw new CliError(`no live key with id or name "${idOrName}"`);
-    process.stdout.write(`revoked key ${revoked.id} "${revoked.name}"\n`);
+    stdout(`revoked key ${revoked.id} "${revoked.name}"\n`);
   });
 }
 
 export function register(program: Command): void {
-  const keys = program.command('keys').description('manage API keys of the Keepa-compatible API');
+  const keys = viaServer(program.command('keys')).description('manage API keys of the Keepa-compatible API');
   keys
     .command('create')
     .description('create a key and print it (64 characters; shown only once)')

@@ -1,6 +1,8 @@
 // `pricekeep run-once`: scrape everything due now, print a summary, exit (for system cron).
 // `pricekeep worker`: run the scheduler alone, scraping products as they fall due, until stopped.
 import type { Command } from 'commander';
+import { setExitCode, stderr, stdout } from './cli-context.js';
+import { viaServer } from './via-server.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { integerOption } from './integer-option.js';
@@ -9,31 +11,32 @@ import { withStore } from './open-store.js';
 const MAX_CONCURRENCY = 64;
 
 export function register(program: Command): void {
-  program
-    .command('run-once')
+  viaServer(program.command('run-once'))
     .description('scrape every tracked product that is due now, then exit with a summary')
     .option('--concurrency <n>', 'scrapes in flight at once', '4')
     .action(async (options: { concurrency: string }) => {
       const concurrency = integerOption('--concurrency', options.concurrency, 1, MAX_CONCURRENCY);
       await withStore(async (store, config) => {
-        const { runTick } = await import('../../jobs/scheduler.js');
+        const { runTick, defaultWorkerName } = await import('../../jobs/scheduler.js');
         const { createScraper } = await import('../scraper/index.js');
         const scraper = createScraper(config.scraper);
         try {
           const summary = await runTick({
             store,
+            // Its own name: inside a running server it works beside the server's scheduler.
+            worker: `${defaultWorkerName()}:run-once`,
             scrape: (asin, tld) => scraper.scrapeProduct(asin, tld),
             concurrency,
             onScrape: (s) =>
-              process.stderr.write(`${s.ok ? 'ok  ' : 'FAIL'} ${s.asin} (domain ${s.domainId}) ` +
+              stderr(`${s.ok ? 'ok  ' : 'FAIL'} ${s.asin} (domain ${s.domainId}) ` +
                 `${s.ok ? `${s.pointsWritten} point(s)` : s.errorCode} in ${s.durationMs} ms\n`),
           });
           const errors = Object.entries(summary.errorsByCode).map(([code, n]) => `${code} ${n}`).join(', ');
-          process.stdout.write(
+          stdout(
             `scraped ${summary.scraped}: ${summary.ok} ok, ${summary.failed} failed${errors ? ` (${errors})` : ''}, ` +
               `${summary.pointsWritten} point(s) written in ${summary.durationMs} ms\n`,
           );
-          if (summary.failed > 0 && summary.ok === 0) process.exitCode = 1;
+          if (summary.failed > 0 && summary.ok === 0) setExitCode(1);
         } finally {
           await scraper.close();
         }

@@ -25,16 +25,20 @@ export function register(program: Command): void {
       // The ASA-compatible routes scrape on request (batches are left to the workers).
       const scraper = createScraper(config.scraper, { logger });
       const asaScrape = createAsaScrape(store, scraper, { logger });
+      const { adminHooksFor, publishServer } = await import('./admin-server.js');
+      const admin = adminHooksFor(store, config, () => {});
       let running;
       try {
-        running = await startApiServer({ store, config, logger, port, host: options.host, asaScrape });
+        running = await startApiServer({ store, config, logger, port, host: options.host, asaScrape, admin });
       } catch (error) {
         await scraper.close();
         await store.close();
         throw new CliError(`cannot start the API server: ${(error as Error).message}`);
       }
       logger.info({ url: running.url, engine: store.engine, timescaledb: store.timescaledb }, 'API listening');
+      const unpublish = publishServer(store, admin, running, logger);
       await closeOnSignals(running, async () => {
+        unpublish();
         await scraper.close();
         await store.close();
       });

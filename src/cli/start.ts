@@ -32,16 +32,20 @@ export function register(program: Command): void {
       const scraper = createScraper(config.scraper);
       const scrape = (asin: string, tld: Parameters<typeof scraper.scrapeProduct>[1]) => scraper.scrapeProduct(asin, tld);
       const asaScrape = createAsaScrape(store, scraper, { logger });
+      const { adminHooksFor, publishServer } = await import('./admin-server.js');
+      let scheduler: { poke(): void; stop(): Promise<void> } | null = null;
+      // a command sent by another CLI process (`track add`…) wakes the scheduler
+      const admin = adminHooksFor(store, config, () => scheduler?.poke());
       let running;
       try {
-        running = await startApiServer({ store, config, logger, refresh: createRefresh(store, scrape, { logger }), asaScrape });
+        running = await startApiServer({ store, config, logger, refresh: createRefresh(store, scrape, { logger }), asaScrape, admin });
       } catch (error) {
         await scraper.close();
         await store.close();
         throw new CliError(`cannot start the API server: ${(error as Error).message}`);
       }
       logger.info({ url: running.url }, 'API listening');
-      const scheduler = options.scheduler ? startScheduler({ store, scrape, logger }) : null;
+      scheduler = options.scheduler ? startScheduler({ store, scrape, logger }) : null;
       if (scheduler) logger.info({ backend: config.scraper.backend }, 'scheduler running');
       const batches = options.scheduler
         ? startBatchWorker({
@@ -51,7 +55,9 @@ export function register(program: Command): void {
         : null;
       // Discovery summaries follow writes and the clock whether or not this process scrapes.
       const summaries = startSummaryJob({ store, logger, maxAgeMinutes: config.discovery.summaryMaxAgeMinutes });
+      const unpublish = publishServer(store, admin, running, logger);
       await closeOnSignals(running, async () => {
+        unpublish();
         await batches?.stop();
         await scheduler?.stop();
         await summaries.stop();

@@ -1,5 +1,7 @@
 // `pricekeep track add|list|remove`: the list of products the scheduler scrapes.
 import type { Command } from 'commander';
+import { stdout } from './cli-context.js';
+import { viaServer } from './via-server.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_INTERVAL_MINUTES, parseInterval } from '../interval.js';
 import { withStore } from './open-store.js';
@@ -25,7 +27,7 @@ function ago(date: Date | null, now = Date.now()): string {
 }
 
 export function register(program: Command): void {
-  const track = program.command('track').description('manage the tracked products');
+  const track = viaServer(program.command('track')).description('manage the tracked products');
   track
     .command('add')
     .description('track ASINs (or change their interval)')
@@ -39,7 +41,7 @@ export function register(program: Command): void {
       await withStore(async (store) => {
         const { addTracking } = await import('../store/index.js');
         const rows = await addTracking(store, target.domain.id, target.asins, minutes);
-        process.stdout.write(`tracking ${rows.length} product(s) on amazon.${target.domain.tld} every ${minutes} min\n`);
+        stdout(`tracking ${rows.length} product(s) on amazon.${target.domain.tld} every ${minutes} min\n`);
       });
     });
   track
@@ -55,7 +57,7 @@ export function register(program: Command): void {
         const { listTracking } = await import('../store/index.js');
         const rows = await listTracking(store, { domainId: domain?.id });
         if (options.json) {
-          process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          stdout(`${JSON.stringify(rows, null, 2)}\n`);
           return;
         }
         const lines = [['ASIN', 'MARKET', 'EVERY', 'LAST SCRAPE', 'NEXT DUE', 'FAILS', 'STATE / LAST ERROR']];
@@ -70,8 +72,8 @@ export function register(program: Command): void {
             r.active ? (r.lastErrorCode ? `${r.lastErrorCode}: ${r.lastErrorMessage}` : 'ok') : `inactive (${r.inactiveReason})`,
           ]);
         }
-        process.stdout.write(formatTable(lines));
-        process.stdout.write(`${rows.length} tracked\n`);
+        stdout(formatTable(lines));
+        stdout(`${rows.length} tracked\n`);
       });
     });
   track
@@ -85,7 +87,7 @@ export function register(program: Command): void {
         const { removeTracking } = await import('../store/index.js');
         const removed = await removeTracking(store, target.domain.id, target.asins);
         const missing = target.asins.filter((a) => !removed.includes(a));
-        process.stdout.write(`removed ${removed.length} product(s)${missing.length ? `; not tracked: ${missing.join(', ')}` : ''}\n`);
+        stdout(`removed ${removed.length} product(s)${missing.length ? `; not tracked: ${missing.join(', ')}` : ''}\n`);
       });
     });
 }

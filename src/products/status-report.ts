@@ -1,0 +1,20 @@
+// What GET /status answers and `pricekeep status` prints: the scheduler's queue and
+// recent scrape health. One shape for both, read through the store.
+import { trackingStatus, type Store, type TrackingStatus } from '../store/index.js';
+
+export interface StatusReport {
+  readonly queue: { readonly tracked: number; readonly active: number; readonly inactive: number; readonly due: number; readonly leased: number };
+  readonly lastHour: TrackingStatus['lastHour'];
+  readonly lastDay: TrackingStatus['lastDay'];
+  readonly errorsByCode: TrackingStatus['errorsByCode'];
+}
+
+export async function statusReport(store: Store, now?: Date): Promise<StatusReport> {
+  const s = await trackingStatus(store, now);
+  return {
+    queue: { tracked: s.tracked, active: s.active, inactive: s.inactive, due: s.due, leased: s.leased },
+    lastHour: s.lastHour,
+    lastDay: s.lastDay,
+    errorsByCode: s.errorsByCode,
+  };
+}
