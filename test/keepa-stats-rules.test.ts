@@ -206,3 +206,35 @@ describe('buyBoxStats', () => {
     }
   });
 });
+
+describe('averages', () => {
+  it('read one unit low when the window opens before the first point (184297291X_us.json, LISTPRICE avg365)', () => {
+    const { keepa, ours, input } = statsOf('184297291X_us.json');
+    expect(input.csv[4]![0]).toBeGreaterThan(input.now - 365 * DAY);
+    expect(keepa.avg365[4]).toBe(11998); // a constant 11999 whenever listed
+    expect(ours.avg365[4]).toBe(11998);
+    // …but not for a one-point series, which covers its window (RATING 50 since one point).
+    expect(input.csv[16]).toHaveLength(2);
+    expect([ours.avg365[16], keepa.avg365[16]]).toEqual([50, 50]);
+  });
+});
+
+describe('tradeInPrice', () => {
+  it('is -1 without a TRADE_IN series when the offer listing was read, else -2', () => {
+    const book = statsOf('0135048761_us.json'); // offers=20
+    expect([book.keepa.tradeInPrice, book.ours.tradeInPrice]).toEqual([-1, -1]);
+    const jp = statsOf('B0BSL6P6WJ_jp.json'); // no offers parameter
+    expect([jp.keepa.tradeInPrice, jp.ours.tradeInPrice]).toEqual([-2, -2]);
+  });
+});
+
+describe('buy box saving basis and shipping time', () => {
+  it('are left out when the offer fetch did not read them (0135048761_us.json; kept in the stats180 fixture)', () => {
+    const { keepa, ours } = statsOf('0135048761_us.json');
+    for (const field of ['buyBoxSavingBasis', 'buyBoxSavingBasisType', 'buyBoxSavingPercentage', 'buyBoxShippingTime']) {
+      expect(field in keepa, field).toBe(false);
+      expect(field in ours, field).toBe(false);
+    }
+    expect(ours.buyBoxIsFBA).toBe(keepa.buyBoxIsFBA);
+  });
+});

@@ -4,6 +4,7 @@
 // knows no protocol: it hands every request no route matched, and every error raised
 // before routing, to the protocol claiming it (./protocol.ts).
 import type { Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -42,6 +43,17 @@ export function redactUrl(url: string): string {
 
 function requestSerializer(request: FastifyRequest) {
   return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
+}
+
+/** Whether an Accept-Encoding header admits gzip (`gzip`, `*`, not `gzip;q=0`). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return value.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }
 
 /** Longest request URL accepted (Keepa's 100 ASINs take ~1.3 kB); longer gets 414. */
@@ -135,6 +147,18 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     }
   });
   app.setNotFoundHandler(async (request, reply) => protocolFor(protocols, request).notFound(request, reply));
+  // @fastify/compress hooks into routes only, so the answer to a request no route matched
+  // (a 404 in the protocol's shape) would leave uncompressed: gzip it here alike.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.routeOptions.url !== undefined || reply.getHeader('content-encoding') || !acceptsGzip(request.headers['accept-encoding'])) {
+      return payload;
+    }
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    reply.header('content-encoding', 'gzip');
+    reply.header('vary', 'accept-encoding');
+    reply.removeHeader('content-length');
+    return gzipSync(payload, { level: 1 });
+  });
   app.setErrorHandler(async (error, request, reply) => protocolFor(protocols, request).rootError(error as FastifyError, request, reply));
 
   await app.register(healthRoutes);

@@ -16,6 +16,8 @@ import {
   type TextSeriesName,
 } from './history-series.js';
 import { domainForId, type DomainId } from './domains.js';
+import { buyBoxSnapshotFromKeepaStats } from './buy-box-observation.js';
+import type { BuyBoxSnapshot } from './stats-types.js';
 
 export type KeepaProduct = Record<string, unknown> & {
   asin: string;
@@ -100,6 +102,9 @@ export function splitKeepaProduct(product: unknown): StoredProductParts {
   if (isRecord(product.stats) && typeof product.stats.lastOffersUpdate === 'number' && product.stats.lastOffersUpdate > 0) {
     meta.lastOffersUpdate = product.stats.lastOffersUpdate;
   }
+  if (isRecord(product.stats) && typeof product.stats.lastBuyBoxUpdate === 'number' && typeof product.stats.buyBoxPrice === 'number') {
+    meta.buyBoxObservation = buyBoxSnapshotFromKeepaStats(product.stats);
+  }
   if (isRecord(product.reviews)) {
     const { ratingCount, reviewCount, ...rest } = product.reviews;
     for (const [key, series] of [['ratingCount', ratingCount], ['reviewCount', reviewCount]] as const) {
@@ -117,12 +122,24 @@ export function splitKeepaProduct(product: unknown): StoredProductParts {
  * Meta keys the store keeps for the stats engine that are not product fields of Keepa's:
  * assembleKeepaProduct leaves them out. `lastOffersUpdate`: when the offers were last read.
  */
-const STATS_ONLY_META = new Set(['lastOffersUpdate']);
+const STATS_ONLY_META = new Set(['lastOffersUpdate', 'buyBoxObservation']);
 
 /** When the offers were last read (stats.lastOffersUpdate), if the store knows. */
 export function lastOffersUpdateOf(parts: Pick<StoredProductParts, 'meta'>): number | null {
   const value = parts.meta.lastOffersUpdate;
   return typeof value === 'number' && Number.isInteger(value) ? value : null;
+}
+
+/**
+ * The buy box Keepa saw on the offer listing at its last fetch (an imported response's
+ * stats.buyBox* fields, kept by splitKeepaProduct), or null. The flags (FBA, Prime,
+ * condition…) are in no history, so without this an imported product would answer them
+ * unknown.
+ */
+export function buyBoxObservationOf(parts: Pick<StoredProductParts, 'meta'>): BuyBoxSnapshot | null {
+  const value = parts.meta.buyBoxObservation;
+  if (!isRecord(value) || typeof value.observedAt !== 'number' || typeof value.price !== 'number') return null;
+  return value as unknown as BuyBoxSnapshot;
 }
 
 /** Rebuilds a Keepa product object from stored parts (csv slots with no data are null). */

@@ -11,6 +11,8 @@ export interface StatsRequest {
   readonly fbaSellerIds?: ReadonlySet<string> | null;
   /** When the offers were last read (lastOffersUpdateOf the stored parts); absent: lastUpdate. */
   readonly lastOffersUpdate?: KeepaMinute | null;
+  /** The request asked for the offer listing (`offers=N`). */
+  readonly offers?: boolean;
 }
 
 function numberOrNull(value: unknown): number | null {
@@ -32,6 +34,7 @@ export function statsInputFromProduct(product: Readonly<Record<string, unknown>>
     trackingSince: trackingSince !== null && trackingSince > 0 ? trackingSince : null,
     lastUpdate: numberOrNull(product.lastUpdate),
     lastOffersUpdate: request.lastOffersUpdate ?? null,
+    offers: request.offers ?? false,
     buyBox: request.buyBox ?? null,
     buyBoxSellerIdHistory: request.buyBox ? (arrayOrNull<unknown>(product.buyBoxSellerIdHistory)?.map(String) ?? null) : null,
     fbaSellerIds: request.fbaSellerIds ?? null,

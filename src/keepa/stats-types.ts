@@ -72,6 +72,8 @@ export interface StatsInput {
    * Absent: lastUpdate stands in.
    */
   readonly lastOffersUpdate?: KeepaMinute | null;
+  /** The request asked for the offer listing (`offers=N`): tradeInPrice reads -1, not -2, without a trade-in. */
+  readonly offers?: boolean;
 }
 
 export type PerType<T> = T[];

@@ -17,7 +17,9 @@ export interface Extremes {
  * Keepa's weighted-mean accumulator starts at -1 and is only seeded with a value when the
  * window opens on one, so a window whose first counted minute comes after its start reads
  * (Σ v·Δt − 1) / ΣΔt: one unit low on a constant series (csv 8 avg30, csv 33 avg365 in the
- * stats180 fixture).
+ * stats180 fixture). That holds also when the window opens before the series' first point
+ * (LISTPRICE avg365 of 184297291X_us.json: 11998 for a constant 11999), except in a series
+ * of one point, which covers the whole window (its RATING and BUY_BOX_USED_SHIPPING).
  */
 export const KEEPA_ACCUMULATOR_START = -1;
 
@@ -47,7 +49,7 @@ export function weightedMean(
     const next = k + 1 < length ? times[k + 1] : now;
     const segEnd = next < to ? next : to;
     if (segEnd <= segStart) continue;
-    if (minutes === 0 && segStart > from) sum = accumulatorStart;
+    if (minutes === 0 && segStart > (length > 1 ? start : from)) sum = accumulatorStart;
     sum += v * (segEnd - segStart);
     minutes += segEnd - segStart;
   }

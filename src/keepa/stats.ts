@@ -36,7 +36,9 @@ export function computeStats(input: StatsInput): KeepaStats {
   const extraInfo = views[CSV.EXTRA_INFO_UPDATES];
   const offersRead = input.lastOffersUpdate != null && input.lastOffersUpdate <= now ? input.lastOffersUpdate : null;
   const lastOffersUpdate = offersRead ?? lastUpdate ?? (extraInfo.length > 0 ? extraInfo.times[extraInfo.length - 1] : -1);
-  const tradeIn = csv[CSV.TRADE_IN] ? perType.current[CSV.TRADE_IN] : -2;
+  // Without a TRADE_IN series Keepa answers -1 when it read the offer listing (offers=N:
+  // the 55 book snapshots) and -2 when it did not (the JP and B0D8W1YVBX responses).
+  const tradeIn = csv[CSV.TRADE_IN] ? perType.current[CSV.TRADE_IN] : input.offers ? -1 : -2;
 
   const stats: KeepaStats = {
     ...perType,
@@ -61,10 +63,16 @@ export function computeStats(input: StatsInput): KeepaStats {
   };
   const snapshot = input.buyBox;
   if (snapshot) {
-    stats.buyBoxSavingBasis = snapshot.savingBasis ?? null;
-    stats.buyBoxSavingBasisType = snapshot.savingBasisType ?? null;
-    stats.buyBoxSavingPercentage = savingPercentage(snapshot.price, snapshot.savingBasis);
-    stats.buyBoxShippingTime = snapshot.shippingTime ? [snapshot.shippingTime[0], snapshot.shippingTime[1]] : null;
+    // Keepa sends these four only when its offer fetch read them (the stats180 fixture has
+    // them, none of the 55 book responses does): an observation without them leaves them out.
+    if (snapshot.savingBasis !== undefined || snapshot.savingBasisType !== undefined) {
+      stats.buyBoxSavingBasis = snapshot.savingBasis ?? null;
+      stats.buyBoxSavingBasisType = snapshot.savingBasisType ?? null;
+      stats.buyBoxSavingPercentage = savingPercentage(snapshot.price, snapshot.savingBasis);
+    }
+    if (snapshot.shippingTime !== undefined) {
+      stats.buyBoxShippingTime = snapshot.shippingTime ? [snapshot.shippingTime[0], snapshot.shippingTime[1]] : null;
+    }
     const history = input.buyBoxSellerIdHistory;
     const fba = input.fbaSellerIds;
     const sellers = history

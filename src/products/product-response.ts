@@ -2,7 +2,7 @@
 // read once, assembled once, visibility rules applied, stats computed once per product,
 // history limited or dropped last.
 import { MINUTES_PER_DAY, type KeepaMinute } from '../keepa/time.js';
-import { assembleKeepaProduct, emptyKeepaProduct, type KeepaProduct } from '../keepa/product-object.js';
+import { assembleKeepaProduct, buyBoxObservationOf, emptyKeepaProduct, lastOffersUpdateOf, type KeepaProduct } from '../keepa/product-object.js';
 import type { StatsInterval } from '../keepa/stats.js';
 import { readProducts, type ReadWindow, type Store } from '../store/index.js';
 import { productStats } from './product-stats.js';
@@ -59,7 +59,14 @@ export async function loadKeepaProducts(store: Store, query: ProductQuery, optio
     const product = assembleKeepaProduct(parts);
     offerCounts.push(applyView(product, query).offersReturned);
     if (query.stats !== null) {
-      product.stats = productStats(product, { interval: query.stats, now, buyBox: query.buybox || query.offers !== null });
+      product.stats = productStats(product, {
+        interval: query.stats,
+        now,
+        buyBox: query.buybox || query.offers !== null,
+        lastOffersUpdate: lastOffersUpdateOf(parts),
+        buyBoxObservation: buyBoxObservationOf(parts),
+        offers: query.offers !== null,
+      });
       if (daysFrom !== undefined) limitHistory(product, daysFrom);
     }
     if (!query.history) dropHistory(product);

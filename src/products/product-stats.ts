@@ -35,11 +35,30 @@ export function storedBuyBox(product: Readonly<KeepaProduct>): BuyBoxSnapshot | 
   };
 }
 
+/**
+ * The buy box to report: Keepa's own observation from an import while no later buy box
+ * point (a scrape) exists and it is not after `now`, else what our histories say.
+ */
+export function latestBuyBox(product: Readonly<KeepaProduct>, observed: BuyBoxSnapshot | null, now: KeepaMinute): BuyBoxSnapshot | null {
+  const fromHistories = storedBuyBox(product);
+  if (!observed || observed.observedAt > now) return fromHistories;
+  const offer = lastEntries(product.csv?.[CSV.BUY_BOX_SHIPPING], 3);
+  const seller = lastEntries(product.buyBoxSellerIdHistory as string[] | null, 2);
+  const latestPoint = Math.max(Number(offer?.[0] ?? -Infinity), Number(seller?.[0] ?? -Infinity));
+  return latestPoint > observed.observedAt ? fromHistories : observed;
+}
+
 export interface StatsOptions {
   readonly interval: StatsInterval;
   readonly now: KeepaMinute;
   /** The request may see the buy box (`buybox` or `offers`). */
   readonly buyBox: boolean;
+  /** When the offers were last read (lastOffersUpdateOf the stored parts). */
+  readonly lastOffersUpdate?: KeepaMinute | null;
+  /** Keepa's buy box observation from an import (buyBoxObservationOf the stored parts). */
+  readonly buyBoxObservation?: BuyBoxSnapshot | null;
+  /** The request asked for the offer listing (`offers=N`). */
+  readonly offers?: boolean;
 }
 
 export function productStats(product: Readonly<KeepaProduct>, options: StatsOptions): KeepaStats {
@@ -47,7 +66,9 @@ export function productStats(product: Readonly<KeepaProduct>, options: StatsOpti
     statsInputFromProduct(product, {
       now: options.now,
       interval: options.interval,
-      buyBox: options.buyBox ? storedBuyBox(product) : null,
+      buyBox: options.buyBox ? latestBuyBox(product, options.buyBoxObservation ?? null, options.now) : null,
+      lastOffersUpdate: options.lastOffersUpdate ?? null,
+      offers: options.offers ?? false,
     }),
   );
 }

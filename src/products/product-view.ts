@@ -46,10 +46,21 @@ export function applyView(product: KeepaProduct, view: ProductView): { offersRet
   return { offersReturned: applyOffers(product, view) };
 }
 
+/**
+ * `offers=N`: the stored offers (at most N), `[]` when none are stored, and
+ * buyBoxUsedHistory beside them (`[]` when none is stored), as Keepa sends both with offers
+ * (the 55 book responses of ../shared/fixtures/keepa/more); Keepa's Python client's example
+ * indexes both directly. Without `offers`, neither offers field is sent.
+ */
 function applyOffers(product: KeepaProduct, view: ProductView): number {
   const stored = product.offers;
-  if (view.offers === null || !Array.isArray(stored)) {
+  if (view.offers === null) {
     delete product.offers;
+    return 0;
+  }
+  if (!Array.isArray(product.buyBoxUsedHistory)) product.buyBoxUsedHistory = [];
+  if (!Array.isArray(stored)) {
+    product.offers = [];
     return 0;
   }
   let offers: unknown[] = stored;

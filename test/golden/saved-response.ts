@@ -120,5 +120,6 @@ export function statsInputOfSaved(saved: SavedResponse): StatsInput {
     buyBox: request.buyBox ? buyBoxSnapshotFromKeepaStats(product.stats) : null,
     fbaSellerIds: new Set(Object.keys(sellers).filter((id) => sellers[id].isFBA)),
     lastOffersUpdate: lastOffersUpdateOf(splitKeepaProduct(product)),
+    offers: request.offers !== null,
   });
 }

@@ -2,8 +2,9 @@
 // which request each fixture answered, the snapshot of the buy box Keepa had, and a
 // per-field match count. Shared by test/keepa-stats.test.ts and scripts/stats-report.ts.
 import { parseStatsParam, StatsParamError } from '../../src/keepa/stats-interval.js';
+import { buyBoxSnapshotFromKeepaStats } from '../../src/keepa/buy-box-observation.js';
 import { statsInputFromProduct } from '../../src/keepa/stats-input.js';
-import type { BuyBoxSnapshot, KeepaStats, StatsInput } from '../../src/keepa/stats-types.js';
+import type { KeepaStats, StatsInput } from '../../src/keepa/stats-types.js';
 import { KEEPA_EPOCH_MINUTES, type KeepaMinute } from '../../src/keepa/time.js';
 
 export interface GoldenCase {
@@ -39,33 +40,7 @@ export function statsNowOfResponse(timestampMs: number): KeepaMinute {
   return Math.ceil(timestampMs / 60_000) - KEEPA_EPOCH_MINUTES;
 }
 
-/** What Keepa's own buy box observation was, read back from its stats object. */
-export function buyBoxSnapshotFromKeepaStats(stats: Readonly<Record<string, any>>): BuyBoxSnapshot {
-  return {
-    observedAt: stats.lastBuyBoxUpdate,
-    price: stats.buyBoxPrice,
-    shipping: stats.buyBoxShipping,
-    sellerId: stats.buyBoxSellerId,
-    isAmazon: stats.buyBoxIsAmazon,
-    isFBA: stats.buyBoxIsFBA,
-    isPrimeEligible: stats.buyBoxIsPrimeEligible,
-    isPrimeExclusive: stats.buyBoxIsPrimeExclusive,
-    isFreeShippingEligible: stats.buyBoxIsFreeShippingEligible,
-    isUsed: stats.buyBoxIsUsed,
-    isUnqualified: stats.buyBoxIsUnqualified,
-    isShippable: stats.buyBoxIsShippable,
-    isPreorder: stats.buyBoxIsPreorder,
-    isBackorder: stats.buyBoxIsBackorder,
-    isMAP: stats.buyBoxIsMAP,
-    isWarehouseDeal: stats.buyBoxIsWarehouseDeal,
-    condition: stats.buyBoxCondition,
-    availabilityMessage: stats.buyBoxAvailabilityMessage,
-    shippingCountry: stats.buyBoxShippingCountry,
-    savingBasis: stats.buyBoxSavingBasis,
-    savingBasisType: stats.buyBoxSavingBasisType,
-    shippingTime: stats.buyBoxShippingTime,
-  };
-}
+export { buyBoxSnapshotFromKeepaStats };
 
 /** The stats input that reproduces the response's Statistics Object. */
 export function goldenInput(response: Readonly<Record<string, any>>, golden: GoldenCase): StatsInput {

@@ -6,7 +6,7 @@ import { parseStatsParam, StatsParamError, type StatsInterval } from '../../keep
 import type { KeepaMinute } from '../../keepa/time.js';
 import { ApiError } from './errors.js';
 import type { ProductView } from '../../products/product-view.js';
-import { flag, integer, list, rejectUnknown, required, single, type Query } from './query.js';
+import { canonicalQuery, flag, integer, list, rejectUnknown, required, single, type Query } from './query.js';
 
 export const PRODUCT_PARAMETERS: ReadonlySet<string> = new Set([
   'key', 'domain', 'asin', 'code', 'code-limit', 'stats', 'update', 'history', 'days', 'offers',
@@ -81,7 +81,8 @@ function statsOf(query: Query, now: KeepaMinute): StatsInterval | null {
 }
 
 /** Reads and validates every parameter of GET /product (`now` anchors `stats`). */
-export function parseProductRequest(query: Query, now: KeepaMinute): ProductRequest {
+export function parseProductRequest(given: Query, now: KeepaMinute): ProductRequest {
+  const query = canonicalQuery(given, PRODUCT_PARAMETERS);
   rejectUnknown(query, PRODUCT_PARAMETERS);
   const domainId = domainOf(query);
   const { asins, codes } = itemsOf(query);

@@ -4,6 +4,30 @@ import { ApiError } from './errors.js';
 
 export type Query = Readonly<Record<string, unknown>>;
 
+/** A parameter name with case and word separators ignored: buyBox, buybox, BUYBOX; only-live-offers, onlyLiveOffers, only_live_offers. */
+function foldName(name: string): string {
+  return name.toLowerCase().replace(/[-_]/g, '');
+}
+
+/**
+ * The query with every parameter under the endpoint's own spelling: Keepa's clients and
+ * users' scripts write `buyBox`, `onlyLiveOffers`, `only_live_offers` for `buybox` and
+ * `only-live-offers`, and Keepa answers them alike. Unknown names stay as given (for
+ * rejectUnknown); two spellings of one parameter are one parameter given twice.
+ */
+export function canonicalQuery(query: Query, known: ReadonlySet<string>): Query {
+  const byFolded = new Map([...known].map((name) => [foldName(name), name]));
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query)) {
+    const canonical = byFolded.get(foldName(name)) ?? name;
+    if (canonical in out) {
+      throw new ApiError('invalid_parameter', `Parameter "${canonical}" was given more than once.`);
+    }
+    out[canonical] = value;
+  }
+  return out;
+}
+
 /** Rejects parameters the endpoint does not know (typos would otherwise pass silently). */
 export function rejectUnknown(query: Query, known: ReadonlySet<string>): void {
   for (const name of Object.keys(query)) {
