@@ -5,8 +5,9 @@
 // Adding a protocol is one line here; the root (server.ts) does not change.
 import { asaProtocol } from './asa/index.js';
 import { adminProtocol } from './admin/index.js';
+import { feedProtocol } from './feed/index.js';
 import { keepaProtocol } from './keepa/index.js';
 import type { ApiProtocol } from './protocol.js';
 import { webProtocol } from './web/index.js';
 
-export const PROTOCOLS: readonly ApiProtocol[] = [asaProtocol, webProtocol, adminProtocol, keepaProtocol];
+export const PROTOCOLS: readonly ApiProtocol[] = [asaProtocol, webProtocol, adminProtocol, feedProtocol, keepaProtocol];

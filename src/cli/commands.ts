@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { register as asaKeys } from './asa-keys.js';
 import { register as admin } from './admin.js';
+import { register as alerts } from './alerts.js';
 import { register as db } from './db.js';
 import { register as deals } from './deals.js';
 import { register as exportCommand } from './export.js';
@@ -19,10 +20,11 @@ import { register as serve } from './serve.js';
 import { register as start } from './start.js';
 import { register as status } from './status.js';
 import { register as track } from './track.js';
+import { register as webhook } from './webhook.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, find, deals, admin, status];
+const registrations: Register[] = [start, serve, keys, asaKeys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, find, deals, admin, status, alerts, webhook];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -45,7 +45,7 @@ export function register(program: Command): void {
 
   program
     .command('worker')
-    .description('run the scheduler (scrapes products as they fall due) and the ASA batch worker until stopped')
+    .description('run the scheduler, the ASA batch worker and the notification dispatcher (no API) until stopped')
     .option('--concurrency <n>', 'scrapes in flight at once', '4')
     .action(async (options: { concurrency: string }) => {
       const concurrency = integerOption('--concurrency', options.concurrency, 1, MAX_CONCURRENCY);
@@ -77,6 +77,8 @@ export function register(program: Command): void {
         // Discovery summaries of what this worker writes (and their ageing), shared safely
         // with other workers: the stale queue is claimed with SKIP LOCKED.
         const summaries = startSummaryJob({ store, logger, maxAgeMinutes: config.discovery.summaryMaxAgeMinutes });
+        const { startDispatcher } = await import('../../jobs/alerts-dispatcher.js');
+        const dispatcher = startDispatcher({ store, config: config.alerts, worker: defaultWorkerName(), logger });
         logger.info({ engine: store.engine }, 'worker started');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());
@@ -86,6 +88,7 @@ export function register(program: Command): void {
         await batches.stop();
         await scheduler.stop();
         await summaries.stop();
+        await dispatcher.stop();
         await scraper.close();
       });
     });

@@ -55,12 +55,16 @@ export function register(program: Command): void {
         : null;
       // Discovery summaries follow writes and the clock whether or not this process scrapes.
       const summaries = startSummaryJob({ store, logger, maxAgeMinutes: config.discovery.summaryMaxAgeMinutes });
+      // Notifications go out with the scheduler (both are the background half of `start`).
+      const { startDispatcher } = await import('../../jobs/alerts-dispatcher.js');
+      const dispatcher = options.scheduler ? startDispatcher({ store, config: config.alerts, worker: defaultWorkerName(), logger }) : null;
       const unpublish = publishServer(store, admin, running, logger);
       await closeOnSignals(running, async () => {
         unpublish();
         await batches?.stop();
         await scheduler?.stop();
         await summaries.stop();
+        await dispatcher?.stop();
         await scraper.close();
         await store.close();
       });

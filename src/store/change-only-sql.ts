@@ -13,7 +13,10 @@
 // Observations of a series that has no row yet are left out and counted as unmatched:
 // the caller creates the rows and runs the statement again, which the change-only
 // comparison makes safe (what was written the first time compares equal the second).
+// With `collect`, the statement also reports the csv points it wrote that moved their
+// series' tail, with the value each replaced: what the alert rules run on (alert-events.ts).
 import { sql, type Transaction } from 'kysely';
+import type { WrittenPoint } from './alert-events.js';
 import type { Database } from './db-types.js';
 
 type Db = Transaction<Database>;
@@ -37,14 +40,19 @@ export interface ChangeCounts {
   readonly written: number;
   /** Observations skipped because their series row does not exist yet. */
   readonly unmatched: number;
+  /** With `collect`: the csv points written at or after their series' tail. */
+  readonly points?: WrittenPoint[];
 }
 
-export async function recordNumericChanges(db: Db, input: NumericInput): Promise<ChangeCounts> {
-  if (input.ts.length === 0) return { written: 0, unmatched: 0 };
-  const { rows } = await sql<ChangeCounts>`
+type PointTuple = [number, string, number, number, number | null, number | null, number | null];
+
+export async function recordNumericChanges(db: Db, input: NumericInput, options: { collect?: boolean } = {}): Promise<ChangeCounts> {
+  if (input.ts.length === 0) return { written: 0, unmatched: 0, points: [] };
+  const collect = options.collect === true;
+  const { rows } = await sql<{ written: number; unmatched: number; points: PointTuple[] | null }>`
     WITH observed AS (
       SELECT DISTINCT ON (s.id, o.t)
-             s.id AS series_id, o.product_id, o.t, o.value, o.second, o.is_price,
+             s.id AS series_id, o.product_id, o.name, o.t, o.value, o.second, o.is_price,
              s.last_t, s.last_value, s.last_second
       FROM unnest(${input.productIds}::int[], ${input.names}::text[], ${input.ts}::int[],
                   ${input.values}::int[], ${input.seconds}::int[], ${input.isPrice}::bool[])
@@ -57,7 +65,12 @@ export async function recordNumericChanges(db: Db, input: NumericInput): Promise
       SELECT o.*, lag(o.t) OVER w AS prev_t, lag(o.value) OVER w AS prev_value, lag(o.second) OVER w AS prev_second
       FROM observed o WHERE o.series_id IS NOT NULL WINDOW w AS (PARTITION BY o.series_id ORDER BY o.t)
     ), changed AS (
-      SELECT q.series_id, q.product_id, q.t, q.value, q.second, q.is_price, q.last_t
+      SELECT q.series_id, q.product_id, q.name, q.t, q.value, q.second, q.is_price, q.last_t,
+             -- the value this point replaces (what the comparison below compared with)
+             CASE WHEN stored.t IS NOT NULL AND (q.prev_t IS NULL OR stored.t > q.prev_t) THEN stored.value
+                  WHEN q.prev_t IS NOT NULL THEN q.prev_value END AS before_value,
+             CASE WHEN stored.t IS NOT NULL AND (q.prev_t IS NULL OR stored.t > q.prev_t) THEN stored.second
+                  WHEN q.prev_t IS NOT NULL THEN q.prev_second END AS before_second
       FROM sequenced q
       LEFT JOIN LATERAL (
         SELECT p.t, p.value, p.second FROM points p
@@ -89,8 +102,14 @@ export async function recordNumericChanges(db: Db, input: NumericInput): Promise
       WHERE p.id = c.product_id
     )
     SELECT (SELECT count(*)::int FROM changed) AS written,
-           (SELECT count(*)::int FROM observed WHERE series_id IS NULL) AS unmatched`.execute(db);
-  return rows[0]!;
+           (SELECT count(*)::int FROM observed WHERE series_id IS NULL) AS unmatched,
+           (SELECT json_agg(json_build_array(product_id, name, t, value, second, before_value, before_second) ORDER BY t)
+            FROM changed WHERE ${collect} AND name LIKE 'csv:%' AND (last_t IS NULL OR t >= last_t)) AS points`.execute(db);
+  const row = rows[0]!;
+  const points = (row.points ?? []).map(([productId, name, t, value, second, beforeValue, beforeSecond]) => ({
+    productId, name, t, value, second, beforeValue, beforeSecond,
+  }));
+  return { written: row.written, unmatched: row.unmatched, points };
 }
 
 export async function recordTextChanges(db: Db, input: TextInput): Promise<ChangeCounts> {

@@ -17,6 +17,7 @@ import { createMissingSeries } from './series-rows.js';
 import { recordNumericChanges, recordTextChanges, type ChangeCounts, type NumericInput, type TextInput } from './change-only-sql.js';
 import { StoreError } from './store-error.js';
 import { markSummariesStale } from './summary-refresh.js';
+import { raiseAlerts, type WrittenPoint } from './alert-events.js';
 
 export interface Observation {
   readonly domainId: number;
@@ -32,6 +33,8 @@ export interface Observation {
 export interface RecordResult {
   readonly observations: number;
   readonly pointsWritten: number;
+  /** Notifications the written changes raised (same transaction). */
+  readonly notifications: number;
 }
 
 const INT32_MIN = -2_147_483_648;
@@ -71,14 +74,14 @@ function productInputsOf(ordered: readonly Observation[]): ProductRowInput[] {
 }
 
 async function recordChanges(trx: Transaction<Database>, numeric: NumericInput, text: TextInput): Promise<ChangeCounts> {
-  const a = await recordNumericChanges(trx, numeric);
+  const a = await recordNumericChanges(trx, numeric, { collect: true });
   const b = await recordTextChanges(trx, text);
-  return { written: a.written + b.written, unmatched: a.unmatched + b.unmatched };
+  return { written: a.written + b.written, unmatched: a.unmatched + b.unmatched, points: a.points };
 }
 
 export async function recordObservations(store: Store, observations: readonly Observation[]): Promise<RecordResult> {
   observations.forEach(validate);
-  if (observations.length === 0) return { observations: 0, pointsWritten: 0 };
+  if (observations.length === 0) return { observations: 0, pointsWritten: 0, notifications: 0 };
   // Within a call, observations apply in time order (and the later of two at one minute wins).
   const ordered = [...observations].sort((a, b) => a.at - b.at);
   return store.db.transaction().execute(async (trx: Transaction<Database>) => {
@@ -104,14 +107,18 @@ export async function recordObservations(store: Store, observations: readonly Ob
     // Series rows exist for all but a product's first scrapes: try without creating any,
     // create what was missing only when the statement says so, then run it again.
     let counts = await recordChanges(trx, numeric, text);
+    const points: WrittenPoint[] = [...(counts.points ?? [])];
     if (counts.unmatched > 0) {
       await createMissingSeries(trx, [
         ...numeric.productIds.map((productId, i) => ({ productId, name: numeric.names[i]! })),
         ...text.map(([productId, name]) => ({ productId, name })),
       ]);
       const rerun = await recordChanges(trx, numeric, text);
+      points.push(...(rerun.points ?? []));
       counts = { written: counts.written + rerun.written, unmatched: rerun.unmatched };
     }
-    return { observations: ordered.length, pointsWritten: counts.written };
+    // The alerts of what was written commit with it, or not at all (alert-events.ts).
+    const alerts = await raiseAlerts(trx, points);
+    return { observations: ordered.length, pointsWritten: counts.written, notifications: alerts.notifications };
   });
 }

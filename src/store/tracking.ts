@@ -3,6 +3,7 @@
 // on one server database share the queue without scraping a product twice.
 import { sql } from 'kysely';
 import type { Store } from './database.js';
+import { syncSchedule } from './schedule-sync.js';
 
 export interface TrackedProduct {
   readonly id: number;
@@ -55,8 +56,9 @@ function fromRow(r: TrackedRow): TrackedProduct {
 }
 
 /**
- * Tracks products (or changes their interval). Re-adding an inactive product reactivates
- * it and makes it due now. Returns the tracked rows.
+ * Tracks products by hand (`pricekeep track add`), or changes that interval. The product
+ * is scraped at the shorter of this and any key tracking's updateInterval. Re-adding an
+ * inactive product reactivates it and makes it due now. Returns the tracked rows.
  */
 export async function addTracking(
   store: Store,
@@ -67,23 +69,32 @@ export async function addTracking(
   now: Date = new Date(),
 ): Promise<TrackedProduct[]> {
   if (asins.length === 0) return [];
-  const { rows } = await sql<TrackedRow>`
-    INSERT INTO tracked_products AS t (domain_id, asin, interval_minutes, next_due)
-    SELECT ${domainId}, asin, ${intervalMinutes}, ${now}::timestamptz FROM unnest(${[...new Set(asins)]}::text[]) AS asin
-    ON CONFLICT (domain_id, asin) DO UPDATE SET
-      interval_minutes = EXCLUDED.interval_minutes,
-      next_due = CASE WHEN t.active THEN least(t.next_due, ${now}::timestamptz + make_interval(mins => EXCLUDED.interval_minutes)) ELSE ${now}::timestamptz END,
-      active = true, inactive_reason = NULL, failures = CASE WHEN t.active THEN t.failures ELSE 0 END
-    RETURNING *`.execute(store.db);
-  return rows.map(fromRow);
+  const unique = [...new Set(asins)];
+  return store.db.transaction().execute(async (trx) => {
+    await sql`
+      INSERT INTO tracked_products AS t (domain_id, asin, interval_minutes, manual_interval_minutes, next_due)
+      SELECT ${domainId}, asin, ${intervalMinutes}, ${intervalMinutes}, ${now}::timestamptz FROM unnest(${unique}::text[]) AS asin
+      ON CONFLICT (domain_id, asin) DO UPDATE SET manual_interval_minutes = EXCLUDED.manual_interval_minutes`.execute(trx);
+    await syncSchedule(trx, unique.map((asin) => ({ domainId, asin })), now);
+    const { rows } = await sql<TrackedRow>`
+      SELECT * FROM tracked_products WHERE domain_id = ${domainId} AND asin = ANY(${unique}::text[]) ORDER BY asin`.execute(trx);
+    return rows.map(fromRow);
+  });
 }
 
-/** Stops tracking; returns the ASINs that were tracked. Stored histories stay. */
+/**
+ * Stops tracking by hand; returns the ASINs that were tracked so. A product a key still
+ * tracks keeps being scraped at that tracking's interval. Stored histories stay.
+ */
 export async function removeTracking(store: Store, domainId: number, asins: readonly string[]): Promise<string[]> {
-  const { rows } = await sql<{ asin: string }>`
-    DELETE FROM tracked_products WHERE domain_id = ${domainId} AND asin = ANY(${[...asins]}::text[])
-    RETURNING asin`.execute(store.db);
-  return rows.map((r) => r.asin);
+  return store.db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ asin: string }>`
+      UPDATE tracked_products SET manual_interval_minutes = NULL
+      WHERE domain_id = ${domainId} AND asin = ANY(${[...asins]}::text[]) AND manual_interval_minutes IS NOT NULL
+      RETURNING asin`.execute(trx);
+    await syncSchedule(trx, rows.map((r) => ({ domainId, asin: r.asin })));
+    return rows.map((r) => r.asin);
+  });
 }
 
 export async function listTracking(

@@ -1,112 +1,199 @@
-// The tracking list over HTTP, after Keepa's tracking API: /tracking/add, /get, /list,
-// /remove, key-authenticated, answered in the envelope. A tracking object carries
-// Keepa's fields (asin, mainDomainId, updateInterval in hours, isActive, createDate as a
-// Keepa minute) plus pricekeep's scheduler state (lastScrape, nextDue, lastError).
+// Keepa's tracking API (keepa-api-more.md §1): `/tracking?key&type=add|get|list|remove|
+// removeAll|notification|listNames|webhook`, with named lists (`list=`). `add` takes a
+// POST body of up to 1000 TrackingRequest objects (or one object, or the GET form
+// `tracking=<JSON>`), costs 1 token per tracking added; everything else is free.
+// Trackings, notifications and the webhook belong to the key.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseDomain } from '../../../keepa/domains.js';
+import { parseTrackingRequest, trackingRequestsOf } from '../../../alerts/tracking-request.js';
+import { trackingObject } from '../../../alerts/tracking-object.js';
+import type { TrackingSpec } from '../../../alerts/tracking-spec.js';
 import { isAsin } from '../../../keepa/product-object.js';
-import { toKeepaMinute } from '../../../keepa/time.js';
-import { DEFAULT_INTERVAL_MINUTES, parseInterval } from '../../../interval.js';
-import { addTracking, listTracking, removeTracking, type TrackedProduct } from '../../../store/index.js';
+import { keepaNow } from '../../../keepa/time.js';
+import { checkWebhookUrl } from '../../../net/index.js';
+import { alertSettings, updateAlertSettings } from '../../../store/alert-settings.js';
+import {
+  listKeyTrackings, listNames, removeKeyTrackings, trackingDeliveries, upsertTrackings, type KeyTracking,
+} from '../../../store/key-trackings.js';
+import { pullNotifications } from '../../../store/notifications.js';
 import { ApiError } from '../errors.js';
+import { flag, integer, rejectUnknown, required, single, type Query } from '../query.js';
 import { sendKeepa } from '../reply.js';
-import { rejectUnknown, required, single, type Query } from '../query.js';
+import { keepaState } from '../state.js';
 import { chargeTokens } from '../tokens.js';
-import { keyParameter, noValidation } from './schemas.js';
+import { keepaResponseSchema, keyParameter, noValidation } from './schemas.js';
 
-/** Adding a tracking costs a token per ASIN (as Keepa); reading and removing are free. */
+/** Adding a tracking costs a token per tracking (Keepa); every other operation is free. */
 export const COST_PER_TRACKING_ADDED = 1;
-const MAX_ASINS = 1000;
+const MAX_LIST_NAME = 64;
+const MAX_PER_PAGE = 100_000;
 
-function trackingObject(t: TrackedProduct) {
-  return {
-    asin: t.asin,
-    mainDomainId: t.domainId,
-    updateInterval: Math.max(1, Math.round(t.intervalMinutes / 60)),
-    updateIntervalMinutes: t.intervalMinutes,
-    isActive: t.active,
-    inactiveReason: t.inactiveReason,
-    lastScrape: t.lastScrapeAt ? toKeepaMinute(t.lastScrapeAt) : null,
-    lastSuccess: t.lastSuccessAt ? toKeepaMinute(t.lastSuccessAt) : null,
-    nextDue: t.active ? toKeepaMinute(t.nextDue) : null,
-    failures: t.failures,
-    lastError: t.lastErrorCode ? { code: t.lastErrorCode, message: t.lastErrorMessage } : null,
-  };
+const TYPES = ['add', 'get', 'list', 'remove', 'removeAll', 'notification', 'listNames', 'webhook'] as const;
+type TrackingType = (typeof TYPES)[number];
+
+const PARAMETERS: Record<TrackingType, readonly string[]> = {
+  add: ['list', 'tracking'],
+  get: ['list', 'asin'],
+  list: ['list', 'asins-only', 'page', 'perPage'],
+  remove: ['list', 'asin'],
+  removeAll: ['list'],
+  notification: ['list', 'since', 'revise'],
+  listNames: [],
+  webhook: ['url'],
+};
+
+function keyId(request: FastifyRequest): number {
+  return keepaState(request).bucket!.keyId;
 }
 
-function domainOf(query: Query) {
-  const raw = single(query, 'domain') ?? '1';
-  const domain = parseDomain(raw);
-  if (!domain) throw new ApiError('out_of_range', `Unknown domain "${raw}".`, 'Use a Keepa domain id (1, 3, …) or a TLD (com, de, …).');
-  return domain;
+function listOf(query: Query): string {
+  const name = single(query, 'list') ?? '';
+  if (name.length > MAX_LIST_NAME) throw new ApiError('out_of_range', `list names are at most ${MAX_LIST_NAME} characters.`);
+  return name;
 }
 
-function asinsOf(query: Query): string[] {
-  const asins = required(query, 'asin').split(',').map((a) => a.trim().toUpperCase()).filter(Boolean);
-  const bad = asins.filter((a) => !isAsin(a));
-  if (bad.length > 0) throw new ApiError('invalid_parameter', `Not an ASIN: ${bad.slice(0, 5).join(', ')}.`);
-  if (asins.length > MAX_ASINS) throw new ApiError('out_of_range', `At most ${MAX_ASINS} ASINs per request, got ${asins.length}.`);
-  return asins;
+function asinOf(query: Query): string {
+  const asin = required(query, 'asin').toUpperCase();
+  if (!isAsin(asin)) throw new ApiError('invalid_parameter', `Not an ASIN: "${String(asin).slice(0, 20)}".`);
+  return asin;
 }
 
-const known = (...names: string[]) => new Set(['key', ...names]);
+async function objectsOf(request: FastifyRequest, trackings: readonly KeyTracking[]) {
+  const deliveries = await trackingDeliveries(request.server.pricekeep.store.db, trackings.map((t) => t.id));
+  return trackings.map((t) => trackingObject(t, deliveries.get(t.id) ?? { pending: 0, delivered: 0, failed: 0, lastError: null }));
+}
 
-async function handleAdd(request: FastifyRequest, reply: FastifyReply) {
+async function add(request: FastifyRequest, reply: FastifyReply, query: Query) {
+  let body: unknown = request.body;
+  const form = single(query, 'tracking');
+  if (form !== undefined) {
+    try {
+      body = JSON.parse(form);
+    } catch {
+      throw new ApiError('invalid_parameter', 'Parameter "tracking" must be a URL-encoded JSON array of TrackingRequest objects.');
+    }
+  } else if (request.method === 'GET') {
+    throw new ApiError('missing_parameter', 'type=add needs a POST body (JSON array of TrackingRequest) or the parameter "tracking".');
+  }
+  const items = trackingRequestsOf(body);
+  if (typeof items === 'string') throw new ApiError(items.startsWith('at most') ? 'out_of_range' : 'invalid_parameter', `${items}.`);
+  const parsed = items.map(parseTrackingRequest);
+  const specs = parsed.flatMap((p) => (p.ok ? [p.spec] : []));
+  const failed = parsed.flatMap((p) => (p.ok ? [] : [p]));
+  const failure =
+    failed.length === 0
+      ? undefined
+      : {
+          type: 'invalidParameter',
+          message: `Failed ASINs: ${[...new Set(failed.map((f) => f.asin))].join(',')}`,
+          details: failed.map((f) => `${f.asin}: ${f.message}`).join('; ').slice(0, 4000),
+        };
+  if (specs.length === 0) throw new ApiError('invalid_parameter', failure!.message, failure!.details);
+  const list = listOf(query);
+  const unique = new Set(specs.map((s: TrackingSpec) => s.asin)).size;
+  await chargeTokens(request, unique * COST_PER_TRACKING_ADDED);
+  const { store, clock } = request.server.pricekeep;
+  const saved = await upsertTrackings(store, keyId(request), list, specs, keepaNow(clock));
+  return sendKeepa(request, reply, { trackings: await objectsOf(request, saved), ...(failure && { error: failure }) });
+}
+
+async function handle(request: FastifyRequest, reply: FastifyReply) {
   const query = request.query as Query;
-  rejectUnknown(query, known('domain', 'asin', 'interval'));
-  const domain = domainOf(query);
-  const asins = asinsOf(query);
-  const rawInterval = single(query, 'interval');
-  const minutes = rawInterval === undefined ? DEFAULT_INTERVAL_MINUTES : parseInterval(rawInterval);
-  if (minutes === undefined) throw new ApiError('invalid_parameter', `interval must look like 15m, 1h, 6h or 1d, got "${rawInterval}".`);
-  await chargeTokens(request, asins.length * COST_PER_TRACKING_ADDED);
-  const rows = await addTracking(request.server.pricekeep.store, domain.id, asins, minutes);
-  return sendKeepa(request, reply, { trackings: rows.map(trackingObject) });
-}
-
-async function handleGet(request: FastifyRequest, reply: FastifyReply) {
-  const query = request.query as Query;
-  rejectUnknown(query, known('domain', 'asin'));
-  const domain = domainOf(query);
-  const asins = asinsOf(query);
-  await chargeTokens(request, 0);
-  const rows = await listTracking(request.server.pricekeep.store, { domainId: domain.id, asins });
-  return sendKeepa(request, reply, { trackings: rows.map(trackingObject) });
-}
-
-async function handleList(request: FastifyRequest, reply: FastifyReply) {
-  const query = request.query as Query;
-  rejectUnknown(query, known('domain', 'asins-only'));
-  const domain = single(query, 'domain') === undefined ? undefined : domainOf(query);
-  const asinsOnly = single(query, 'asins-only') === '1';
-  await chargeTokens(request, 0);
-  const rows = await listTracking(request.server.pricekeep.store, { domainId: domain?.id });
-  return sendKeepa(request, reply, asinsOnly ? { asinList: rows.map((r) => r.asin) } : { trackings: rows.map(trackingObject) });
-}
-
-async function handleRemove(request: FastifyRequest, reply: FastifyReply) {
-  const query = request.query as Query;
-  rejectUnknown(query, known('domain', 'asin'));
-  const domain = domainOf(query);
-  const asins = asinsOf(query);
-  await chargeTokens(request, 0);
-  const removed = await removeTracking(request.server.pricekeep.store, domain.id, asins);
-  return sendKeepa(request, reply, { removed });
+  const type = single(query, 'type');
+  if (type === undefined || type === '') throw new ApiError('missing_parameter', 'Parameter "type" is required.', `One of ${TYPES.join(', ')}.`);
+  if (!TYPES.includes(type as TrackingType)) throw new ApiError('invalid_parameter', `Unknown tracking type "${type}".`, `One of ${TYPES.join(', ')}.`);
+  const t = type as TrackingType;
+  rejectUnknown(query, new Set(['key', 'type', ...PARAMETERS[t]]));
+  if (t === 'add') return add(request, reply, query);
+  if (request.method !== 'GET') throw new ApiError('invalid_parameter', `type=${t} is a GET request.`);
+  const { store, clock, config } = request.server.pricekeep;
+  switch (t) {
+    case 'get': {
+      const asin = asinOf(query);
+      const list = listOf(query);
+      await chargeTokens(request, 0);
+      const found = await listKeyTrackings(store, keyId(request), list, [asin]);
+      if (found.length === 0) throw new ApiError('invalid_parameter', `ASIN ${asin} is not tracked${list ? ` in list "${list}"` : ''}.`);
+      return sendKeepa(request, reply, { trackings: await objectsOf(request, found) });
+    }
+    case 'list': {
+      const list = listOf(query);
+      const asinsOnly = flag(query, 'asins-only');
+      const page = integer(query, 'page', 0, 1_000_000) ?? 0;
+      const perPage = integer(query, 'perPage', 1, MAX_PER_PAGE) ?? MAX_PER_PAGE;
+      await chargeTokens(request, 0);
+      const all = await listKeyTrackings(store, keyId(request), list);
+      if (asinsOnly) return sendKeepa(request, reply, { asinList: all.map((x) => x.asin) });
+      return sendKeepa(request, reply, { trackings: await objectsOf(request, all.slice(page * perPage, (page + 1) * perPage)) });
+    }
+    case 'remove': {
+      const asin = asinOf(query);
+      const list = listOf(query);
+      await chargeTokens(request, 0);
+      const removed = await removeKeyTrackings(store, keyId(request), list, [asin]);
+      if (removed.length === 0) throw new ApiError('invalid_parameter', `ASIN ${asin} is not tracked${list ? ` in list "${list}"` : ''}.`);
+      return sendKeepa(request, reply);
+    }
+    case 'removeAll': {
+      const list = listOf(query);
+      await chargeTokens(request, 0);
+      await removeKeyTrackings(store, keyId(request), list, null);
+      return sendKeepa(request, reply);
+    }
+    case 'notification': {
+      const since = integer(query, 'since', 0, 2_147_483_647) ?? 0;
+      const revise = flag(query, 'revise');
+      const list = single(query, 'list');
+      await chargeTokens(request, 0);
+      const found = await pullNotifications(store, keyId(request), { since, revise, listName: list ?? null });
+      return sendKeepa(request, reply, { notifications: found.map((n) => JSON.parse(n.body) as unknown) });
+    }
+    case 'listNames': {
+      await chargeTokens(request, 0);
+      return sendKeepa(request, reply, { trackingListNames: await listNames(store, keyId(request)) });
+    }
+    case 'webhook': {
+      const url = single(query, 'url') ?? '';
+      await chargeTokens(request, 0);
+      if (url !== '') {
+        const checked = await checkWebhookUrl(url, { allowPrivate: config.alerts.webhookAllowPrivate });
+        if (!checked.ok) throw new ApiError('invalid_parameter', `Invalid webhook URL: ${checked.message}.`, checked.code);
+      }
+      const settings = await updateAlertSettings(store.db, keyId(request), { webhookUrl: url === '' ? null : url });
+      void clock;
+      // Beyond Keepa: the secret that signs the pushes, and the key's feed.
+      return sendKeepa(request, reply, {
+        webhookUrl: settings.webhookUrl,
+        webhookSecret: settings.webhookSecret,
+        feedUrl: `${config.alerts.publicUrl}/feed/${settings.feedToken}.xml`,
+      });
+    }
+  }
 }
 
 export async function trackingRoutes(app: FastifyInstance): Promise<void> {
-  const route = (path: string, summary: string, handler: typeof handleAdd, extra: Record<string, unknown>) =>
-    app.get(path, {
-      schema: { summary, tags: ['tracking'], querystring: { type: 'object', required: ['key'], properties: { ...keyParameter, ...extra } } },
-      validatorCompiler: noValidation,
-      handler,
-    });
-  const domain = { domain: { type: 'string', description: 'Keepa domain id or TLD (default 1)' } };
-  const asin = { asin: { type: 'string', description: 'ASINs, comma-separated (up to 1000)' } };
-  route('/tracking/add', `Track ASINs (${COST_PER_TRACKING_ADDED} token per ASIN)`, handleAdd, {
-    ...domain, ...asin, interval: { type: 'string', description: 'scrape interval: 15m, 1h (default), 6h, 1d' },
-  });
-  route('/tracking/get', 'Trackings of these ASINs (free)', handleGet, { ...domain, ...asin });
-  route('/tracking/list', 'All trackings (free)', handleList, { ...domain, 'asins-only': { type: 'string', description: '1: only the ASINs' } });
-  route('/tracking/remove', 'Stop tracking ASINs; history stays (free)', handleRemove, { ...domain, ...asin });
+  const schema = {
+    summary: 'Keepa tracking API: type=add (POST body, 1 token per tracking) | get | list | remove | removeAll | notification | listNames | webhook (free)',
+    tags: ['tracking'],
+    querystring: {
+      type: 'object',
+      required: ['key', 'type'],
+      properties: {
+        ...keyParameter,
+        type: { type: 'string', enum: [...TYPES] },
+        list: { type: 'string', description: 'named tracking list (≤ 64 characters); default: the unnamed list' },
+        asin: { type: 'string', description: 'get, remove: the ASIN' },
+        tracking: { type: 'string', description: 'add (GET form): URL-encoded JSON array of TrackingRequest' },
+        'asins-only': { type: 'string', enum: ['0', '1'], description: 'list: only asinList' },
+        page: { type: 'string', description: 'list: page (default 0)' },
+        perPage: { type: 'string', description: 'list: trackings per page (default and max 100000)' },
+        since: { type: 'string', description: 'notification: Keepa minute; 0 = all' },
+        revise: { type: 'string', enum: ['0', '1'], description: 'notification: include notifications already read' },
+        url: { type: 'string', description: 'webhook: URL-encoded http(s) URL; empty clears it' },
+      },
+    },
+    response: keepaResponseSchema(),
+  };
+  const options = { schema, validatorCompiler: noValidation, handler: handle, bodyLimit: 4 * 1024 * 1024 };
+  app.get('/tracking', options);
+  app.post('/tracking', options);
 }
