@@ -4,16 +4,13 @@
 import { mapObservation } from '../src/keepa/observation-mapping.js';
 import { tldForDomainId } from '../src/keepa/domains.js';
 import { keepaNow } from '../src/keepa/time.js';
-import type { ScrapeOutcome } from '../src/scraper/index.js';
+import { policyOf, type ScrapeOutcome } from '../src/scraper/index.js';
 import type { MarketplaceTld } from '../src/marketplaces.js';
 import { finishScrape, recordObservations, type ClaimedProduct, type Store } from '../src/store/index.js';
 import { retryDelaySeconds } from './backoff.js';
 import { nextDueAfterSuccess } from './next-due.js';
 
 export type ScrapeProduct = (asin: string, tld: MarketplaceTld) => Promise<ScrapeOutcome>;
-
-/** Errors after which a product is no longer scheduled (ASA: the ASIN has no product page). */
-const RETIRING_CODES = new Set(['not_found', 'generic_gallery_page']);
 
 export interface TrackedScrapeSummary {
   readonly asin: string;
@@ -76,7 +73,7 @@ export async function scrapeTracked(
     pointsWritten,
     error,
     nextDue: new Date(nextDue),
-    deactivate: error !== null && RETIRING_CODES.has(error.code),
+    deactivate: error !== null && policyOf(error.code) === 'retire',
   });
   return { asin: claim.asin, domainId: claim.domainId, ok: error === null, errorCode: error?.code ?? null, pointsWritten, attempts, durationMs };
 }

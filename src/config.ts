@@ -37,6 +37,8 @@ export interface ScraperConfig {
   readonly retryMaxMs?: number;
   /** Longest Retry-After waited out inside one scrape; longer ones go back to the scheduler (PRICEKEEP_MAX_RETRY_AFTER_MS, default 30000). */
   readonly maxRetryAfterMs?: number;
+  /** Largest decoded response body read (PRICEKEEP_MAX_BODY_BYTES, default 8 MiB); a longer one is extraction_failed. */
+  readonly maxBodyBytes?: number;
 }
 
 export interface AlertsConfig {
@@ -227,6 +229,7 @@ function baseConfig(env: Env): Omit<Config, 'asa'> {
       retryBaseMs: integer(env, 'PRICEKEEP_RETRY_BASE_MS', 1000, 0, 600_000),
       retryMaxMs: integer(env, 'PRICEKEEP_RETRY_MAX_MS', 30_000, 0, 3_600_000),
       maxRetryAfterMs: integer(env, 'PRICEKEEP_MAX_RETRY_AFTER_MS', 30_000, 0, 3_600_000),
+      maxBodyBytes: integer(env, 'PRICEKEEP_MAX_BODY_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     },
     web: {
       auth: webAuth(env),

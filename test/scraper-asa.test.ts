@@ -83,18 +83,25 @@ describe('asa backend', () => {
     expect(outcome.attempts.map((a) => [a.outcome, a.http_status])).toEqual([['rate_limited', 429], ['ok', 200]]);
   });
 
-  it('retries extraction_failed and gives up with the attempt count', async () => {
+  it('retries capacity and gives up with the attempt count', async () => {
+    const { server, scraper } = await asa([json(503, { error: 'capacity', message: 'pool busy' })]);
+    const outcome = await scraper.scrapeProduct('B09HN3Q81F', 'com');
+    expect(!outcome.ok && outcome.error).toMatchObject({ code: 'capacity', httpStatus: 503, policy: 'retry' });
+    expect(!outcome.ok && outcome.error.message).toBe('pool busy; gave up after 3 attempts');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('hands extraction_failed back at once: the scheduler tries the page again later', async () => {
     const { server, scraper } = await asa([json(502, { error: 'extraction_failed', message: 'new layout' })]);
     const outcome = await scraper.scrapeProduct('B09HN3Q81F', 'com');
-    expect(!outcome.ok && outcome.error).toMatchObject({ code: 'extraction_failed', httpStatus: 502, retryable: true });
-    expect(!outcome.ok && outcome.error.message).toBe('new layout; gave up after 3 attempts');
-    expect(server.requests).toHaveLength(3);
+    expect(!outcome.ok && outcome.error).toMatchObject({ code: 'extraction_failed', httpStatus: 502, policy: 'reschedule', message: 'new layout' });
+    expect(server.requests).toHaveLength(1);
   });
 
   it('hands blocked_by_amazon back at once with ASA\'s 60 s advice instead of blocking a worker', async () => {
     const { server, scraper } = await asa([json(422, { error: 'blocked_by_amazon' })]);
     const outcome = await scraper.scrapeProduct('B09HN3Q81F', 'com');
-    expect(!outcome.ok && outcome.error).toMatchObject({ code: 'blocked_by_amazon', retryable: true, retryAfterMs: 60_000 });
+    expect(!outcome.ok && outcome.error).toMatchObject({ code: 'blocked_by_amazon', policy: 'retry', retryAfterMs: 60_000 });
     expect(server.requests).toHaveLength(1);
   });
 

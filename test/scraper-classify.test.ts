@@ -13,14 +13,14 @@ describe('classifyPage', () => {
   it('calls both saved robot-check pages blocked_by_amazon', () => {
     for (const file of ['com_captcha_day47.html', 'com_captcha_validate.html']) {
       const verdict = classifyPage(shared(file), { tld: 'com', expectedAsin: 'B075CYMYK6', status: 200 });
-      expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'blocked_by_amazon', httpStatus: 422, retryable: true });
+      expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'blocked_by_amazon', httpStatus: 422, policy: 'retry' });
     }
   });
 
   it("calls Amazon's 404 dog page not_found, with or without the 404 status", () => {
     for (const status of [404, 200]) {
       const verdict = classifyPage(own('com_404_dog.html'), { tld: 'com', expectedAsin: 'B000000001', status });
-      expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'not_found', httpStatus: 404, retryable: false });
+      expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'not_found', httpStatus: 404, policy: 'retire' });
     }
   });
 
@@ -31,12 +31,12 @@ describe('classifyPage', () => {
 
   it('calls a shelf of other products where the product should be generic_gallery_page', () => {
     const verdict = classifyPage(own('com_gallery_B01DELIST0.html'), { tld: 'com', expectedAsin: 'B01DELIST0', status: 200 });
-    expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'generic_gallery_page', httpStatus: 502, retryable: false });
+    expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'generic_gallery_page', httpStatus: 502, policy: 'retire' });
   });
 
   it('calls a product page for another ASIN asin_mismatch', () => {
     const verdict = classifyPage(shared('de_product_B092LGG221.html'), { tld: 'de', expectedAsin: 'B092LRHT3Q', status: 200 });
-    expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'asin_mismatch', retryable: false });
+    expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'asin_mismatch', policy: 'retire' });
     expect(classifyPage(shared('de_product_B092LGG221.html'), { tld: 'de', expectedAsin: 'B092LGG221' })).toEqual({ kind: 'product', asin: 'B092LGG221' });
   });
 
@@ -59,7 +59,7 @@ describe('classifyPage', () => {
   it('calls an empty or unrecognisable 200 page extraction_failed', () => {
     for (const html of ['', '<html><body><p>Hello</p></body></html>']) {
       const verdict = classifyPage(html, { tld: 'com', expectedAsin: 'B000000001', status: 200 });
-      expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'extraction_failed', retryable: true });
+      expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'extraction_failed', policy: 'reschedule' });
     }
   });
 });

@@ -6,6 +6,7 @@ import { CookieJar } from '../src/scraper/fetch/cookie-jar.js';
 import { acceptLanguage } from '../src/scraper/fetch/headers.js';
 import { HostLimiter } from '../src/scraper/fetch/host-limiter.js';
 import { ProxyPool, redactProxy } from '../src/scraper/fetch/proxy-pool.js';
+import { ManualTimerClock, settle } from './helpers/timer-clock.js';
 
 describe('backoff', () => {
   const policy = (r: number) => ({ baseMs: 1000, maxMs: 30_000, random: () => r });
@@ -58,8 +59,31 @@ describe('ProxyPool', () => {
 });
 
 describe('HostLimiter', () => {
+  it('spaces request starts 1/rate apart on its clock, per host', async () => {
+    const clock = new ManualTimerClock();
+    const limiter = new HostLimiter(10, 10, clock);
+    const started: Array<[string, number]> = [];
+    const permits = ['a', 'a', 'a', 'b', 'a'].map((host) =>
+      limiter.acquire(host).then((permit) => {
+        started.push([host, clock.now()]);
+        return permit;
+      }));
+    await settle(() => started.length === 2 && clock.pending() === 3);
+    expect(started).toEqual([['a', 0], ['b', 0]]);
+    clock.advance(99);
+    await Promise.resolve();
+    expect(started).toHaveLength(2);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(i === 0 ? 1 : 100);
+      await settle(() => started.length === 3 + i);
+    }
+    expect(started).toEqual([['a', 0], ['b', 0], ['a', 100], ['a', 200], ['a', 300]]);
+    expect((await Promise.all(permits)).map((p) => p.waitedMs)).toEqual([0, 100, 200, 0, 300]);
+  });
+
   it('queues beyond the concurrency limit per host, not across hosts', async () => {
-    const limiter = new HostLimiter(1, 1000);
+    const clock = new ManualTimerClock();
+    const limiter = new HostLimiter(1, 1000, clock);
     const a = await limiter.acquire('a');
     const b = await limiter.acquire('b');
     let second = false;
@@ -67,17 +91,18 @@ describe('HostLimiter', () => {
       second = true;
       return p;
     });
-    await new Promise((r) => setTimeout(r, 20));
+    await settle(() => limiter.snapshot().a?.queued === 1);
     expect(second).toBe(false);
     expect(limiter.snapshot().a).toEqual({ active: 1, queued: 1 });
     a.release();
+    clock.advance(1); // the next start on host a is 1 ms (1/rate) after the first
     (await pending).release();
     b.release();
     expect(limiter.snapshot()).toEqual({ a: { active: 0, queued: 0 }, b: { active: 0, queued: 0 } });
   });
 
   it('drops an aborted waiter from the queue', async () => {
-    const limiter = new HostLimiter(1, 1000);
+    const limiter = new HostLimiter(1, 1000, new ManualTimerClock());
     const held = await limiter.acquire('a');
     const controller = new AbortController();
     const waiting = limiter.acquire('a', controller.signal);

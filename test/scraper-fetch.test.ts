@@ -1,14 +1,15 @@
 // The direct backend against a local server that plays Amazon: pages, robot checks, 503s,
 // 429s with Retry-After, slow answers, resets, redirects, gzip, cookies, proxies, and the
 // per-host concurrency and rate limits. Backoff is 10-20 ms here so the file runs in seconds.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ScraperConfig } from '../src/config.js';
 import { createScraper, type Scraper } from '../src/scraper/index.js';
 import { scriptedServer, type ScriptedServer } from './helpers/scraper-server.js';
+import { ManualTimerClock, settle } from './helpers/timer-clock.js';
 
 const shared = (file: string) => readFileSync(new URL(`../../shared/fixtures/amazon/${file}`, import.meta.url), 'utf8');
 const own = (file: string) => readFileSync(new URL(`../fixtures/amazon/${file}`, import.meta.url), 'utf8');
@@ -67,11 +68,24 @@ describe('direct backend: a clean page', () => {
     expect(server.requests[0].headers['accept-language']).toBe('de-DE,de;q=0.9,en;q=0.8');
   });
 
-  it('keeps session cookies between attempts', async () => {
-    const server = await serve([{ status: 503, headers: { 'set-cookie': ['session-id=123-4567890; Path=/; Secure', 'i18n-prefs=AED; Path=/'] } }, { body: PRODUCT }]);
-    const outcome = await scraper(config(server.url)).scrapeProduct(ASIN, 'ae');
-    expect(outcome.ok).toBe(true);
-    expect(server.requests[1].headers.cookie).toBe('session-id=123-4567890; i18n-prefs=AED');
+  it('keeps a session\'s cookies across scrapes and retires the session (cookies and all) after a block', async () => {
+    const server = await serve([
+      { body: PRODUCT, headers: { 'set-cookie': ['session-id=123-4567890; Path=/; Secure', 'i18n-prefs=AED; Path=/'] } },
+      { body: PRODUCT },
+      { status: 503, headers: { 'set-cookie': 'session-id=999-flagged; Path=/' } },
+      { body: PRODUCT },
+    ]);
+    const s = scraper(config(server.url));
+    expect((await s.scrapeProduct(ASIN, 'ae')).ok).toBe(true);
+    expect((await s.scrapeProduct(ASIN, 'ae')).ok).toBe(true);
+    const blocked = await s.scrapeProduct(ASIN, 'ae');
+    expect(blocked.ok && blocked.attempts.map((a) => a.outcome)).toEqual(['blocked_by_amazon', 'ok']);
+    expect(server.requests.map((r) => r.headers.cookie)).toEqual([
+      undefined,
+      'session-id=123-4567890; i18n-prefs=AED',
+      'session-id=123-4567890; i18n-prefs=AED',
+      undefined, // a fresh session: the blocked one's cookies (and the 503's) are gone
+    ]);
   });
 
   it('scrapes a search page', async () => {
@@ -111,7 +125,7 @@ describe('direct backend: retries', () => {
     const outcome = await scraper(config(server.url, { maxAttempts: 3 })).scrapeProduct(ASIN, 'ae');
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.error).toMatchObject({ code: 'blocked_by_amazon', httpStatus: 422, retryable: true });
+    expect(outcome.error).toMatchObject({ code: 'blocked_by_amazon', httpStatus: 422, policy: 'retry', sessionAtFault: true });
     expect(outcome.error.message).toMatch(/gave up after 3 attempts/);
     expect(outcome.attempts).toHaveLength(3);
     expect(server.requests).toHaveLength(3);
@@ -194,19 +208,24 @@ describe('direct backend: per-host limits', () => {
     expect(server.maxInFlight()).toBe(2);
   });
 
-  it('spaces request starts by the per-host rate', async () => {
-    // A small page: extracting a 1 MB page blocks the event loop long enough to skew arrivals.
+  it('spaces request starts by the per-host rate (on the limiter\'s clock, not the wall)', async () => {
     const server = await serve([{ body: own('co-jp_product_B0JPTEST01.html') }]);
-    const s = scraper(config(server.url, { perHostRatePerSecond: 10, perHostConcurrency: 10 }));
-    await s.scrapeProduct('B0JPTEST01', 'co.jp'); // warm: connection setup would skew the first arrival
-    await new Promise((r) => setTimeout(r, 150));
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => s.scrapeProduct('B0JPTEST01', 'co.jp')));
-    expect(outcomes.every((o) => o.ok)).toBe(true);
-    const times = server.requests.slice(1).map((r) => r.at).sort((a, b) => a - b);
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    // Starts are scheduled 100 ms apart; unlimited, all 5 would arrive within a few ms.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
-    expect(times[4] - times[0]).toBeGreaterThanOrEqual(350);
+    const clock = new ManualTimerClock();
+    const s = createScraper(config(server.url, { perHostRatePerSecond: 10, perHostConcurrency: 10 }), { backoffBaseMs: 10, random: () => 0.5, limiterClock: clock });
+    cleanups.push(() => s.close());
+    expect((await s.scrapeProduct('B0JPTEST01', 'co.jp')).ok).toBe(true); // starts at 0: the next may start at 100
+    const outcomes = Promise.all(Array.from({ length: 5 }, () => s.scrapeProduct('B0JPTEST01', 'co.jp')));
+    await settle(() => clock.pending() === 5);
+    for (let n = 1; n <= 5; n++) {
+      clock.advance(99);
+      await Promise.resolve();
+      expect(server.requests).toHaveLength(n); // nobody may start before its 100 ms slot
+      clock.advance(1);
+      await settle(() => server.requests.length === n + 1);
+    }
+    const done = await outcomes;
+    expect(done.every((o) => o.ok)).toBe(true);
+    expect(done.map((o) => o.attempts[0].waited_ms).sort((a, b) => a - b)).toEqual([100, 200, 300, 400, 500]);
   });
 });
 
@@ -276,5 +295,74 @@ describe('direct backend: proxies', () => {
     expect(bad.connects).toHaveLength(3);
     expect(good.connects.length).toBeGreaterThanOrEqual(1);
     expect(site.requests).toHaveLength(6);
+  });
+});
+
+describe('direct backend: body caps', () => {
+  /** Streams gzip of zeros (up to 2 GiB decoded) until the client hangs up; records whether it sent it all. */
+  function gzipBomb(sent: { finished: boolean; compressedBytes: number }) {
+    return (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip' });
+      const gzip = createGzip();
+      gzip.on('data', (chunk: Buffer) => {
+        sent.compressedBytes += chunk.length;
+        if (!res.write(chunk)) gzip.pause(), res.once('drain', () => gzip.resume());
+      });
+      gzip.on('end', () => {
+        sent.finished = true;
+        res.end();
+      });
+      res.on('close', () => gzip.destroy());
+      const zeros = Buffer.alloc(64 * 1024);
+      let left = (2 * 1024 ** 3) / zeros.length;
+      const pump = () => {
+        while (left > 0 && !gzip.destroyed) {
+          left--;
+          if (!gzip.write(zeros)) return void gzip.once('drain', pump);
+        }
+        if (left === 0) gzip.end();
+      };
+      pump();
+    };
+  }
+
+  it('stops reading a gzip bomb at the decoded cap and does not retry it as a network failure', async () => {
+    const sent = { finished: false, compressedBytes: 0 };
+    const server = await serve([gzipBomb(sent)]);
+    const outcome = await scraper(config(server.url, { maxBodyBytes: 1024 * 1024, maxAttempts: 4 })).scrapeProduct(ASIN, 'ae');
+    expect(!outcome.ok && outcome.error).toMatchObject({ code: 'extraction_failed', httpStatus: 502, policy: 'reschedule', sessionAtFault: false });
+    expect(!outcome.ok && outcome.error.message).toMatch(/over 1048576 bytes decoded; read stopped at the cap/);
+    expect(outcome.attempts.map((a) => [a.outcome, a.http_status])).toEqual([['extraction_failed', 200]]);
+    expect(server.requests).toHaveLength(1);
+    // 2 GiB of zeros is ~2 MB of gzip: the client hung up long before the server got through it.
+    expect(sent.finished).toBe(false);
+    expect(sent.compressedBytes).toBeLessThan(2_000_000);
+  });
+
+  it('caps a plain body too, announced or not', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024, 'a');
+    const announced = await serve([{ body: big, headers: { 'content-length': String(big.length) } }]);
+    const first = await scraper(config(announced.url, { maxBodyBytes: 1024 * 1024 })).scrapeProduct(ASIN, 'ae');
+    expect(!first.ok && [first.error.code, first.error.message, first.attempts.length]).toEqual([
+      'extraction_failed', 'response body over 1048576 bytes (Content-Length 3145728); read stopped at the cap', 1,
+    ]);
+    const chunked = await serve([(_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.write(big.subarray(0, 2 * 1024 * 1024));
+      res.end(big.subarray(2 * 1024 * 1024));
+    }]);
+    const second = await scraper(config(chunked.url, { maxBodyBytes: 1024 * 1024 })).scrapeProduct(ASIN, 'ae');
+    expect(!second.ok && [second.error.code, second.error.message, second.attempts.length]).toEqual([
+      'extraction_failed', 'response body over 1048576 bytes on the wire; read stopped at the cap', 1,
+    ]);
+  });
+
+  it('reads a real page well under the default cap, and an empty gzip body as empty', async () => {
+    expect(loadConfig({}).scraper.maxBodyBytes).toBe(8 * 1024 * 1024);
+    const server = await serve([{ body: gzipSync(PRODUCT), headers: { 'content-encoding': 'gzip' } }]);
+    expect((await scraper(config(server.url)).scrapeProduct(ASIN, 'ae')).ok).toBe(true);
+    const empty = await serve([{ body: '', headers: { 'content-encoding': 'gzip' } }]);
+    const outcome = await scraper(config(empty.url)).scrapeProduct(ASIN, 'ae');
+    expect(!outcome.ok && [outcome.error.code, outcome.error.message]).toEqual(['extraction_failed', 'Amazon served an empty page']);
   });
 });

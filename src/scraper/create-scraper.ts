@@ -6,6 +6,7 @@ import { AsaBackend } from './backends/asa.js';
 import { DirectBackend } from './backends/direct.js';
 import { ReplayBackend } from './backends/replay.js';
 import type { RetryPolicy } from './fetch/attempts.js';
+import type { LimiterClock } from './fetch/host-limiter.js';
 import type { ScraperBackend } from './types.js';
 
 export interface CreateScraperOptions {
@@ -19,6 +20,8 @@ export interface CreateScraperOptions {
   /** Jitter source, 0 ≤ x < 1 (default Math.random). */
   readonly random?: () => number;
   readonly userAgent?: string;
+  /** Time source of the direct backend's per-host rate limit (default the system's). */
+  readonly limiterClock?: LimiterClock;
 }
 
 export type Scraper = ScraperBackend;
@@ -38,7 +41,7 @@ export function createScraper(config: ScraperConfig, options: CreateScraperOptio
   const backend = options.backend ?? config.backend;
   switch (backend) {
     case 'direct':
-      return new DirectBackend(config, { retry, userAgent: options.userAgent, logger: options.logger });
+      return new DirectBackend(config, { retry, userAgent: options.userAgent, logger: options.logger, clock: options.limiterClock });
     case 'asa':
       return new AsaBackend(config, { retry, logger: options.logger });
     case 'replay':

@@ -4,7 +4,7 @@ export { classifyPage, type ClassifyContext, type PageClass } from './classify.j
 export { extractProduct, type ExtractProductOptions } from './extract/product.js';
 export { extractSearch } from './extract/search.js';
 export { parsePrice, minorToDecimal, decimalToMinor, type ParsedPrice } from './locale/price.js';
-export { SCRAPE_ERRORS, scrapeError, isScrapeErrorCode, type ScrapeError, type ScrapeErrorCode } from './errors.js';
+export { SCRAPE_ERRORS, scrapeError, isScrapeErrorCode, policyOf, type FailurePolicy, type ScrapeError, type ScrapeErrorCode } from './errors.js';
 export { replayFileName } from './backends/replay.js';
 export type {
   AttemptRecord,

@@ -2,7 +2,7 @@
 // derived from their decimal text, never by multiplying floats. When the hosted API is
 // itself a pricekeep instance, its extra fields (price_minor, in_stock, coupon…) pass through.
 import { MARKETPLACES, type MarketplaceTld } from '../../marketplaces.js';
-import { isScrapeErrorCode, scrapeError, type ScrapeError, type ScrapeErrorCode } from '../errors.js';
+import { codeForStatus, isScrapeErrorCode, SCRAPE_ERRORS, scrapeError, type ScrapeError, type ScrapeErrorCode } from '../errors.js';
 import { isAmazonSeller } from '../extract/amazon-seller.js';
 import { FREE_DELIVERY, IN_STOCK, OUT_OF_STOCK } from '../locale/phrases.js';
 import { decimalToMinor } from '../locale/price.js';
@@ -174,25 +174,11 @@ export function searchFromAsa(data: Json, tld: MarketplaceTld): SearchResult {
   return { page: int(data.page) ?? 1, domain: tld, url: null, products, html: null };
 }
 
-/** ASA's own recommended waits (errors guide) where it names one. */
-const RECOMMENDED_WAIT_MS: Partial<Record<ScrapeErrorCode, number>> = {
-  upstream_timeout: 2_000,
-  internal_error: 5_000,
-  blocked_by_amazon: 60_000,
-  target_unreachable: 60_000,
-};
-
-const BY_STATUS: Readonly<Record<number, ScrapeErrorCode>> = {
-  400: 'invalid_params', 401: 'unauthorized', 402: 'insufficient_credits', 403: 'forbidden_region', 404: 'not_found',
-  408: 'upstream_timeout', 422: 'blocked_by_amazon', 429: 'rate_limited', 500: 'internal_error', 501: 'not_implemented',
-  502: 'target_unreachable', 503: 'capacity',
-};
-
 /** An ASA error response → the same code (one to one), its message, and when to retry. */
 export function errorFromAsa(status: number, body: unknown, retryAfterMs: number | undefined): ScrapeError {
   const json = obj(body);
   const named = json?.error;
-  const code: ScrapeErrorCode = isScrapeErrorCode(named) ? named : (BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'invalid_params'));
+  const code: ScrapeErrorCode = isScrapeErrorCode(named) ? named : codeForStatus(status);
   const message = str(json?.message) ?? `ASA answered HTTP ${status}${typeof named === 'string' ? ` (${named})` : ''}`;
-  return scrapeError(code, message, retryAfterMs ?? RECOMMENDED_WAIT_MS[code]);
+  return scrapeError(code, message, { retryAfterMs: retryAfterMs ?? SCRAPE_ERRORS[code].recommendedWaitMs });
 }

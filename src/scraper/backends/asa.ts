@@ -1,6 +1,6 @@
 // The `asa` backend: a hosted ASA-compatible API does the fetching.
 //   GET {base}/api/v1/amazon/product?query=ASIN&domain=TLD   Authorization: Bearer KEY
-// Its error codes map one to one onto ours; retryable ones are retried here with the same
+// Its error codes map one to one onto ours; the catalogue's `retry` ones are retried here with the same
 // attempt loop (Retry-After honoured; ASA's "retry after 60 s" cases go back to the caller).
 import type { Logger } from 'pino';
 import type { ScraperConfig } from '../../config.js';
@@ -40,7 +40,7 @@ export class AsaBackend implements ScraperBackend {
       this.options.retry,
       async (n): Promise<AttemptResult<T>> => {
         try {
-          const res = await httpGet(url, { dispatcher: this.dispatchers.get(null), headers, timeoutMs: this.config.timeoutMs, signal });
+          const res = await httpGet(url, { dispatcher: this.dispatchers.get(null), headers, timeoutMs: this.config.timeoutMs, maxBodyBytes: this.config.maxBodyBytes, signal });
           let body: unknown;
           try {
             body = JSON.parse(res.body);
@@ -59,7 +59,7 @@ export class AsaBackend implements ScraperBackend {
         } catch (error) {
           if (!(error instanceof HttpFailure)) throw error;
           const failure = { ...error.error, message: `ASA at ${this.config.asaBaseUrl}: ${error.error.message}` };
-          return { ok: false, error: failure, httpStatus: null, proxy: null };
+          return { ok: false, error: failure, httpStatus: error.status, proxy: null };
         }
       },
       signal,

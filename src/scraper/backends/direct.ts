@@ -1,26 +1,24 @@
 // The `direct` backend: fetches Amazon itself. Each attempt takes a per-host slot (rate
 // and concurrency), a proxy from the rotation (a different one after a failure), GETs the
-// page, then classifies and extracts it from the one parsed document. Blocks, throttling
-// and network failures count against the proxy used.
+// page, then classifies and extracts it from the one parsed document. A proxy and its
+// cookies are one session (fetch/session-pool.ts): a failure the catalogue puts on the
+// session (blocks, throttling, network failures) retires it.
 import type { Logger } from 'pino';
 import type { ScraperConfig } from '../../config.js';
 import { MARKETPLACES, type MarketplaceTld } from '../../marketplaces.js';
-import type { ScrapeError, ScrapeErrorCode } from '../errors.js';
+import type { ScrapeError } from '../errors.js';
 import { extractProductFromPage } from '../extract/product.js';
 import { extractSearchFromPage } from '../extract/search.js';
 import { parseRetryAfter } from '../fetch/backoff.js';
 import { runAttempts, type AttemptResult, type RetryPolicy } from '../fetch/attempts.js';
-import { CookieJar } from '../fetch/cookie-jar.js';
 import { browserHeaders } from '../fetch/headers.js';
-import { HostLimiter } from '../fetch/host-limiter.js';
+import { HostLimiter, type LimiterClock } from '../fetch/host-limiter.js';
 import { DispatcherPool, HttpFailure, httpGet, type HttpResponse } from '../fetch/http-get.js';
 import { ProxyPool, redactProxy } from '../fetch/proxy-pool.js';
+import { SessionPool, type Session } from '../fetch/session-pool.js';
 import { loadPage, type Page } from '../html/page.js';
 import type { PageSource, ScrapeOptions, ScrapedProduct, ScraperBackend, ScrapeOutcome, SearchOptions, SearchOutcome, SearchResult, SortBy } from '../types.js';
 import { checkProductInput, checkSearchInput, isScrapeError } from '../validate.js';
-
-/** Failures that say something about the proxy (its IP is blocked, throttled or dead). */
-const PROXY_FAULTS = new Set<ScrapeErrorCode>(['blocked_by_amazon', 'rate_limited', 'target_unreachable', 'upstream_timeout']);
 
 const SORT_PARAM: Readonly<Record<SortBy, string | null>> = {
   best_match: null,
@@ -34,6 +32,8 @@ export interface DirectBackendOptions {
   readonly retry: RetryPolicy;
   readonly userAgent?: string;
   readonly logger?: Logger;
+  /** Time source of the per-host rate limit (tests drive a manual clock). */
+  readonly clock?: LimiterClock;
 }
 
 type PageExtractor<T> = (page: Page, response: HttpResponse) => { ok: true; value: T } | { ok: false; error: ScrapeError };
@@ -41,15 +41,16 @@ type PageExtractor<T> = (page: Page, response: HttpResponse) => { ok: true; valu
 export class DirectBackend implements ScraperBackend {
   private readonly limiter: HostLimiter;
   private readonly proxies: ProxyPool;
+  private readonly sessions: SessionPool;
   private readonly dispatchers: DispatcherPool;
-  private readonly jars = new Map<string, CookieJar>();
 
   constructor(
     private readonly config: ScraperConfig,
     private readonly options: DirectBackendOptions,
   ) {
-    this.limiter = new HostLimiter(config.perHostConcurrency, config.perHostRatePerSecond);
+    this.limiter = new HostLimiter(config.perHostConcurrency, config.perHostRatePerSecond, options.clock);
     this.proxies = new ProxyPool(config.proxies);
+    this.sessions = new SessionPool(this.proxies);
     this.dispatchers = new DispatcherPool({ connectionsPerOrigin: config.perHostConcurrency, connectTimeoutMs: Math.min(config.timeoutMs, 10_000) });
   }
 
@@ -57,45 +58,45 @@ export class DirectBackend implements ScraperBackend {
     return (this.config.amazonBaseUrl ?? `https://${MARKETPLACES.get(tld)!.host}`).replace(/\/+$/, '');
   }
 
-  /** Cookies belong to the identity (IP) that earned them, so one jar per proxy. */
-  private jar(proxy: string | null): CookieJar {
-    const key = proxy ?? '';
-    let jar = this.jars.get(key);
-    if (!jar) this.jars.set(key, (jar = new CookieJar()));
-    return jar;
-  }
-
   private async fetchAndExtract<T>(url: string, tld: MarketplaceTld, extract: PageExtractor<T>, options: ScrapeOptions) {
     const { signal } = options;
     const host = new URL(url).host;
     const headers = browserHeaders(MARKETPLACES.get(tld)!, this.options.userAgent);
-    let lastProxy: string | null = null;
+    let last: Session | null = null;
     let source: PageSource | undefined;
     const result = await runAttempts<T>(
       this.options.retry,
       async (n, previous): Promise<AttemptResult<T>> => {
-        const proxy = this.proxies.pick(previous ? lastProxy : null);
-        lastProxy = proxy;
+        const session = this.sessions.pick(previous ? last : null);
+        last = session;
+        const { proxy } = session;
         const shown = proxy === null ? null : redactProxy(proxy);
         const permit = await this.limiter.acquire(host, signal);
         try {
-          const response = await httpGet(url, { dispatcher: this.dispatchers.get(proxy), headers, timeoutMs: this.config.timeoutMs, signal, cookies: this.jar(proxy) });
+          const response = await httpGet(url, {
+            dispatcher: this.dispatchers.get(proxy),
+            headers,
+            timeoutMs: this.config.timeoutMs,
+            maxBodyBytes: this.config.maxBodyBytes,
+            signal,
+            cookies: session.cookies,
+          });
           const result = extract(loadPage(response.body), response);
           if (result.ok) {
             source = { url: response.url, status: response.status, ...(options.includeHtml && { html: response.body }) };
-            this.proxies.succeeded(proxy);
+            this.sessions.succeeded(session);
             return { ok: true, value: result.value, httpStatus: response.status, proxy: shown, queuedMs: permit.waitedMs };
           }
           const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
           const error = retryAfterMs === undefined ? result.error : { ...result.error, retryAfterMs };
-          if (PROXY_FAULTS.has(error.code)) this.proxies.failed(proxy);
+          this.sessions.failed(session, error);
           this.options.logger?.warn({ url, attempt: n, status: response.status, code: error.code, proxy: shown }, 'scrape attempt failed');
           return { ok: false, error, httpStatus: response.status, proxy: shown, queuedMs: permit.waitedMs };
         } catch (error) {
           if (!(error instanceof HttpFailure)) throw error;
-          this.proxies.failed(proxy);
+          this.sessions.failed(session, error.error);
           this.options.logger?.warn({ url, attempt: n, code: error.error.code, proxy: shown, err: error.message }, 'scrape attempt failed');
-          return { ok: false, error: error.error, httpStatus: null, proxy: shown, queuedMs: permit.waitedMs };
+          return { ok: false, error: error.error, httpStatus: error.status, proxy: shown, queuedMs: permit.waitedMs };
         } finally {
           permit.release();
         }

@@ -1,7 +1,8 @@
-// The attempt loop every backend shares: run an attempt, record it, and retry retryable
-// errors after exponential backoff with jitter (at least Retry-After when one was sent),
-// up to a bounded number of attempts. The error class decides: a non-retryable code, or a
-// Retry-After longer than we are willing to hold a worker for, ends the loop at once.
+// The attempt loop every backend shares: run an attempt, record it, and try again after
+// exponential backoff with jitter (at least Retry-After when one was sent), up to a
+// bounded number of attempts. The error decides (its catalogue policy): only `retry`
+// errors are tried again here; every other policy, or a Retry-After longer than we are
+// willing to hold a worker for, ends the loop at once and goes back to the caller.
 import { scrapeError, type ScrapeError } from '../errors.js';
 import type { AttemptRecord } from '../types.js';
 import { retryDelay, sleep, type BackoffPolicy } from './backoff.js';
@@ -57,8 +58,9 @@ export async function runAttempts<T>(
 
     const error = result.error;
     const tooLong = error.retryAfterMs !== undefined && error.retryAfterMs > policy.maxRetryAfterMs;
-    if (!error.retryable || n >= policy.maxAttempts || tooLong) {
-      const why = !error.retryable ? '' : tooLong ? `; retry after ${error.retryAfterMs} ms` : `; gave up after ${n} attempt${n === 1 ? '' : 's'}`;
+    const retry = error.policy === 'retry';
+    if (!retry || n >= policy.maxAttempts || tooLong) {
+      const why = !retry ? '' : tooLong ? `; retry after ${error.retryAfterMs} ms` : `; gave up after ${n} attempt${n === 1 ? '' : 's'}`;
       return { ok: false, error: { ...error, message: `${error.message}${why}` }, attempts };
     }
     previous = error;

@@ -1,12 +1,22 @@
 // Per-host politeness: at most `concurrency` requests in flight to one host, and request
 // starts spaced 1/rate seconds apart. Waiters queue in order; an aborted waiter leaves
-// the queue.
+// the queue. Time comes from an injected clock, so tests drive it instead of the wall.
 import { sleep } from './backoff.js';
+
+/** Where the limiter reads time and waits; tests pass a manual one. */
+export interface LimiterClock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  /** Resolves after `ms` of this clock, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const SYSTEM_CLOCK: LimiterClock = { now: () => performance.now(), sleep };
 
 interface HostState {
   active: number;
   readonly queue: Array<() => void>;
-  /** performance.now() before which no new request may start. */
+  /** clock.now() before which no new request may start. */
   nextStart: number;
 }
 
@@ -22,6 +32,7 @@ export class HostLimiter {
   constructor(
     private readonly concurrency: number,
     private readonly ratePerSecond: number,
+    private readonly clock: LimiterClock = SYSTEM_CLOCK,
   ) {}
 
   private state(host: string): HostState {
@@ -55,7 +66,7 @@ export class HostLimiter {
   }
 
   async acquire(host: string, signal?: AbortSignal): Promise<HostPermit> {
-    const started = performance.now();
+    const started = this.clock.now();
     const state = this.state(host);
     await this.slot(state, signal);
     let released = false;
@@ -68,15 +79,15 @@ export class HostLimiter {
     };
     try {
       const interval = 1000 / this.ratePerSecond;
-      const now = performance.now();
+      const now = this.clock.now();
       const start = Math.max(now, state.nextStart);
       state.nextStart = start + interval;
-      await sleep(start - now, signal);
+      await this.clock.sleep(start - now, signal);
     } catch (error) {
       release();
       throw error;
     }
-    return { waitedMs: Math.round(performance.now() - started), release };
+    return { waitedMs: Math.round(this.clock.now() - started), release };
   }
 
   /** Requests in flight and waiting, per host (for logs and tests). */

@@ -1,18 +1,10 @@
 // One HTTP GET through undici: keep-alive pools per origin (one Agent, or one ProxyAgent
 // per proxy), redirects followed by hand so the final URL is known, bodies decompressed
 // and decoded, and every network failure turned into ASA's code for it.
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
-import { Agent, ProxyAgent, errors, request, type Dispatcher } from 'undici';
 import { scrapeError, type ScrapeError } from '../errors.js';
+import { Agent, ProxyAgent, errors, request, type Dispatcher } from 'undici';
 import type { CookieJar } from './cookie-jar.js';
-
-const decompressors: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-};
+import { BodyTooLarge, readBody } from './read-body.js';
 
 export interface HttpResponse {
   readonly status: number;
@@ -22,13 +14,21 @@ export interface HttpResponse {
   readonly url: string;
 }
 
-/** A network-level failure, already mapped to its ASA code. */
+/** A failure to get a usable response (network, timeout, oversized body), already mapped to its ASA code. */
 export class HttpFailure extends Error {
   override readonly name = 'HttpFailure';
-  constructor(readonly error: ScrapeError, options?: { cause?: unknown }) {
+  constructor(
+    readonly error: ScrapeError,
+    options?: { cause?: unknown },
+    /** Status of the response whose body failed, when one arrived. */
+    readonly status: number | null = null,
+  ) {
     super(error.message, options);
   }
 }
+
+/** Default cap on a decoded body: well above any real Amazon page (the largest saved one is 2.6 MB). */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface DispatcherPoolOptions {
   readonly connectionsPerOrigin: number;
@@ -92,16 +92,21 @@ export interface GetOptions {
   readonly signal?: AbortSignal;
   readonly cookies?: CookieJar;
   readonly maxRedirects?: number;
+  /** Decoded bytes read at most; a longer body fails as extraction_failed (default 8 MiB). */
+  readonly maxBodyBytes?: number;
 }
 
 /**
  * GET `url`. Resolves with any HTTP status (classifying is the caller's job); rejects with
- * HttpFailure for network errors and timeouts, or with the caller's abort reason.
+ * HttpFailure for network errors, timeouts and bodies over the cap, or with the caller's
+ * abort reason.
  */
 export async function httpGet(url: string, options: GetOptions): Promise<HttpResponse> {
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let current = url;
+  let status: number | null = null;
   try {
     for (let hop = 0; ; hop++) {
       const host = new URL(current).host;
@@ -121,14 +126,15 @@ export async function httpGet(url: string, options: GetOptions): Promise<HttpRes
         current = new URL(Array.isArray(location) ? location[0] : location, current).toString();
         continue;
       }
-      let body: Buffer = Buffer.from(await res.body.arrayBuffer());
+      status = res.statusCode;
       const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase().trim();
-      const decompress = decompressors[encoding];
-      if (decompress && body.length > 0) body = await decompress(body);
+      const body = await readBody(res.body, encoding, maxBodyBytes, Number(res.headers['content-length'] ?? NaN));
       return { status: res.statusCode, headers: res.headers, body: decodeBody(body, res.headers['content-type'] as string | undefined), url: current };
     }
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    throw new HttpFailure(networkError(error, deadline.aborted, options.timeoutMs), { cause: error });
+    // Not a network failure: the same URL would send the same oversized body again.
+    if (error instanceof BodyTooLarge) throw new HttpFailure(scrapeError('extraction_failed', error.message), { cause: error }, status);
+    throw new HttpFailure(networkError(error, deadline.aborted, options.timeoutMs), { cause: error }, status);
   }
 }
