@@ -82,7 +82,9 @@ export function stock(ctx: ExtractContext): StockFacts {
   if (text && IN_STOCK.test(text)) return { stock: text, inStock: true };
   // "Usually ships within 2 to 3 days" with a live add-to-cart: orderable now.
   if (orderable) return { stock: text, inStock: true };
-  return { stock: text, inStock: text ? false : null };
+  // Text we cannot read ("Available from these sellers") is not a statement that the
+  // product is unavailable: only OUT_OF_STOCK above writes -1.
+  return { stock: text, inStock: null };
 }
 
 const BUYBOX_IDS = ['buybox', 'desktop_buybox', 'corePriceDisplay_desktop_feature_div', 'corePrice_feature_div', 'priceBadging_feature_div'];

@@ -10,6 +10,7 @@ import type { BuyboxOffer, ProductExtraction, ScrapedProduct } from '../types.js
 import { textOrNull } from '../html/text.js';
 import { extractContext, type ExtractContext } from './context.js';
 import { findFirst } from './dom.js';
+import { cutOffReason, unobservableReason } from './observable.js';
 import { buyboxSeller, deliveries, isPrime, maxQuantity, shippingMinor, stock } from './product-buybox.js';
 import { bulletPoints, categoryLadder, descriptionOf, hasVideos, imagesOf, titleOf, twister } from './product-content.js';
 import { brandOf, detailTables, dimensionsOf, manufacturerOf } from './product-details.js';
@@ -125,14 +126,13 @@ export function extractProductFromPage(page: Page, tld: MarketplaceTld, options:
   const verdict = classifyLoaded(page, { tld, expectedAsin: options.asin ?? null, status: options.status ?? null });
   if (verdict.kind === 'error') return { ok: false, error: verdict.error };
   if (verdict.kind === 'search') return { ok: false, error: scrapeError('extraction_failed', 'a search page, not a product page') };
+  const cut = cutOffReason(page);
+  if (cut) return { ok: false, error: cut };
   const ctx = extractContext(page, tld);
   if (!verdict.asin) return { ok: false, error: scrapeError('extraction_failed', 'the product page names no ASIN') };
   const product = buildProduct(ctx, verdict.asin, options);
-  // A product page without title and price is a layout we cannot read, not a product.
-  if (product.title === null && product.price_minor === null) {
-    return { ok: false, error: scrapeError('extraction_failed', 'no title and no price found on the product page') };
-  }
-  return { ok: true, product };
+  const unobservable = unobservableReason(page, product);
+  return unobservable ? { ok: false, error: unobservable } : { ok: true, product };
 }
 
 export function extractProduct(html: string, tld: MarketplaceTld, options: ExtractProductOptions = {}): ProductExtraction {
