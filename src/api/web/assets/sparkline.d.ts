@@ -1,0 +1,2 @@
+// Types of sparkline.js (served to the browser as is).
+export function sparklinePath(t: readonly number[], v: readonly number[], from: number, to: number, width: number, height: number): string;
