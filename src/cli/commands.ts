@@ -2,6 +2,7 @@
 // Command modules keep heavy imports (fastify, cheerio, the database) inside their
 // actions, so `pricekeep --help` stays fast.
 import type { Command } from 'commander';
+import { register as admin } from './admin.js';
 import { register as db } from './db.js';
 import { register as exportCommand } from './export.js';
 import { register as extract } from './extract.js';
@@ -17,7 +18,7 @@ import { register as track } from './track.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [start, serve, keys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce];
+const registrations: Register[] = [start, serve, keys, importCommand, exportCommand, migrate, db, extract, scrape, search, track, runOnce, admin];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);
