@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatChange, formatCount, formatMoney, formatRating } from '../src/display/money.js';
+import { formatAmount, formatChange, formatCount, formatMoney, formatRating, parseAmount } from '../src/display/money.js';
 import { MARKETPLACES, MARKETPLACE_TLDS, marketplaceFor } from '../src/marketplaces.js';
 
 const m = (tld: string) => marketplaceFor(tld)!;
@@ -36,5 +36,19 @@ describe('money display', () => {
     expect(formatCount(1234567, m('de'))).toBe('1.234.567');
     expect(formatRating(45)).toBe('4.5');
     expect(formatRating(50)).toBe('5.0');
+  });
+});
+
+describe('typed amounts', () => {
+  it('reads amounts into minor units without floats', () => {
+    const usd = { minorDigits: 2 };
+    expect(parseAmount('12.99', usd)).toBe(1299);
+    expect(parseAmount('12,99', usd)).toBe(1299);
+    expect(parseAmount('1.299,00', usd)).toBe(129900);
+    expect(parseAmount('1,299.5', usd)).toBe(129950);
+    expect(parseAmount('$ 0.07', usd)).toBe(7);
+    expect(parseAmount('1005', usd)).toBe(100500);
+    expect(parseAmount('1,980', { minorDigits: 0 })).toBe(1980);
+    for (const bad of ['', 'abc', '-5', '.', ',5']) expect(parseAmount(bad, usd), bad).toBeNull();
   });
 });

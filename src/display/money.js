@@ -72,3 +72,20 @@ export function formatChange(minor, format) {
   if (minor === 0) return `±${formatMoney(0, format)}`;
   return minor > 0 ? `+${formatMoney(minor, format)}` : formatMoney(minor, format);
 }
+
+/**
+ * A typed amount ("12.99", "12,99", "1.299,00", "1980") → integer minor units, digit by
+ * digit (no float). The last `.` or `,` followed by 1..minorDigits digits is the decimal
+ * point; other separators and spaces group thousands. Returns null if it is not an amount.
+ */
+export function parseAmount(text, format) {
+  const cleaned = String(text).replace(/[\s\u00a0\u202f]/g, '').replace(/[^\d.,-]/g, '');
+  if (!/^\d[\d.,]*$/.test(cleaned)) return null;
+  const digits = format.minorDigits;
+  const match = digits > 0 ? new RegExp(`^(.*?)[.,](\\d{1,${digits}})$`).exec(cleaned) : null;
+  const whole = (match ? match[1] : cleaned).replace(/[.,]/g, '');
+  const fraction = match ? match[2].padEnd(digits, '0') : '0'.repeat(digits);
+  if (!/^\d*$/.test(whole) || (whole === '' && !match)) return null;
+  const value = Number((whole || '0') + fraction);
+  return Number.isSafeInteger(value) ? value : null;
+}
