@@ -50,12 +50,23 @@ export interface AlertsConfig {
   readonly publicUrl: string;
 }
 
+export interface WebConfig {
+  /**
+   * auto: the dashboard asks for a login unless the server is bound to a loopback address;
+   * required: always (PRICEKEEP_WEB_AUTH, default auto).
+   */
+  readonly auth: 'auto' | 'required';
+  /** Lifetime of a dashboard session (PRICEKEEP_WEB_SESSION_HOURS, default 168 = a week). */
+  readonly sessionHours: number;
+}
+
 export interface Config {
   readonly logLevel: string;
   readonly alerts: AlertsConfig;
   readonly store: StoreConfig;
   readonly api: ApiConfig;
   readonly scraper: ScraperConfig;
+  readonly web: WebConfig;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +131,12 @@ function logLevel(env: Env): string {
   return raw;
 }
 
+function webAuth(env: Env): WebConfig['auth'] {
+  const raw = text(env, 'PRICEKEEP_WEB_AUTH') ?? 'auto';
+  if (raw === 'auto' || raw === 'required') return raw;
+  throw new ConfigError(`PRICEKEEP_WEB_AUTH must be auto or required, got "${raw}"`);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const host = text(env, 'PRICEKEEP_HOST') ?? '127.0.0.1';
   const port = integer(env, 'PORT', 8080, 0, 65535);
@@ -153,6 +170,10 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: integer(env, 'PRICEKEEP_RETRY_BASE_MS', 1000, 0, 600_000),
       retryMaxMs: integer(env, 'PRICEKEEP_RETRY_MAX_MS', 30_000, 0, 3_600_000),
       maxRetryAfterMs: integer(env, 'PRICEKEEP_MAX_RETRY_AFTER_MS', 30_000, 0, 3_600_000),
+    },
+    web: {
+      auth: webAuth(env),
+      sessionHours: integer(env, 'PRICEKEEP_WEB_SESSION_HOURS', 168, 1, 24 * 365),
     },
   };
 }

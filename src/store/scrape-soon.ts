@@ -1,0 +1,13 @@
+// "Scrape now" from the dashboard: makes a tracked product due at once, so the next
+// scheduler tick (every running worker) scrapes it, logged like any scheduled scrape.
+import { sql } from 'kysely';
+import type { Store } from './database.js';
+
+/** false: the product is not tracked (or no longer active). */
+export async function makeDueNow(store: Store, domainId: number, asin: string): Promise<boolean> {
+  const { rows } = await sql<{ id: number }>`
+    UPDATE tracked_products SET next_due = now()
+    WHERE domain_id = ${domainId} AND asin = ${asin} AND active
+    RETURNING id`.execute(store.db);
+  return rows.length > 0;
+}
