@@ -15,5 +15,5 @@ export const CHART_SERIES: readonly ChartSeriesSpec[] = [
   { csv: 4, label: 'List price', scale: 'price', color: '#00897b' },
   { csv: 18, label: 'Buy Box', scale: 'price', color: '#d81b60' },
   { csv: 3, label: 'Sales rank', scale: 'rank', color: '#2e7d32' },
-  { csv: 16, label: 'Rating', scale: 'rating', color: '#f9a825' },
+  { csv: 16, label: 'Rating', scale: 'rating', color: '#8e24aa' },
 ];

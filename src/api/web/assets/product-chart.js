@@ -4,7 +4,7 @@
 // the marketplace's currency at the cursor's local date-time. The drawn data is exposed as
 // window.__chart so the browser tests read what the chart holds, not only its pixels.
 import uPlot from './vendor/uPlot.esm.js';
-import { alignSeries, keepaMinuteToSeconds, rangeExtent } from './chart-data.js';
+import { alignSeries, indexAt, keepaMinuteToSeconds, rangeExtent } from './chart-data.js';
 import { formatCount, formatMoney, formatRating } from './display/money.js';
 import { h, localDateTime } from './dom.js';
 
@@ -28,14 +28,16 @@ function tooltipPlugin(series, format, tooltip) {
     hooks: {
       setCursor: [
         (u) => {
-          const idx = u.cursor.idx;
-          if (idx === null || idx === undefined || u.cursor.left < 0) {
+          // The step in force at the cursor's time, not uPlot's nearest point: between two
+          // points a history holds the earlier value.
+          const idx = u.cursor.left >= 0 ? indexAt(u.data[0], u.posToVal(u.cursor.left, 'x')) : -1;
+          if (idx < 0) {
             tooltip.hidden = true;
             return;
           }
           tooltip.hidden = false;
           tooltip.replaceChildren(
-            h('div', { class: 'tip-time' }, localDateTime(u.data[0][idx] * 1000)),
+            h('div', { class: 'tip-time' }, localDateTime(u.posToVal(u.cursor.left, 'x') * 1000)),
             ...series.map((s, i) =>
               u.series[i + 1].show
                 ? h('div', { class: 'tip-row', 'data-series': s.key },
@@ -89,7 +91,7 @@ export function drawChart(container, product, format) {
     axes: [
       {},
       { scale: 'price', values: (u, ticks) => ticks.map((t) => formatMoney(Math.round(t), format)), size: 80 },
-      hasRank ? { scale: 'rank', side: 1, grid: { show: false }, values: (u, ticks) => ticks.map((t) => `#${formatCount(Math.round(t), format)}`), size: 80 } : { scale: 'rank', show: false },
+      hasRank ? { scale: 'rank', side: 1, grid: { show: false }, values: (u, ticks) => ticks.map((t) => `#${formatCount(Math.round(t), format)}`), size: 100 } : { scale: 'rank', show: false },
       { scale: 'rating', show: false },
     ],
     cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
