@@ -5,5 +5,6 @@
 // Adding a protocol is one line here; the root (server.ts) does not change.
 import { keepaProtocol } from './keepa/index.js';
 import type { ApiProtocol } from './protocol.js';
+import { webProtocol } from './web/index.js';
 
-export const PROTOCOLS: readonly ApiProtocol[] = [keepaProtocol];
+export const PROTOCOLS: readonly ApiProtocol[] = [webProtocol, keepaProtocol];

@@ -2,6 +2,13 @@
 // Keepa's defaults. A value outside its documented domain is an error naming the
 // parameter, answered as a Keepa error by the route.
 
+/** Every parameter of /graphimage besides the key (unknown ones are rejected, as on every route). */
+export const GRAPH_PARAMETERS: ReadonlySet<string> = new Set([
+  'asin', 'domain', 'amazon', 'new', 'used', 'salesrank', 'bb', 'bbu', 'fba', 'fbm', 'ld', 'wd', 'pe',
+  'range', 'yzoom', 'width', 'height', 'title', 'cBackground', 'cFont',
+  'cAmazon', 'cNew', 'cUsed', 'cSales', 'cFBA', 'cFBM', 'cBB', 'cBBU', 'cLD', 'cWD', 'cPE',
+]);
+
 /** Graphs Keepa can draw, by their query flag, with the csv index each one reads. */
 export const GRAPH_SERIES = [
   { flag: 'amazon', color: 'cAmazon', csv: 0, label: 'Amazon', fallback: 'ffa500', default: true },
@@ -40,7 +47,12 @@ export interface GraphParams {
 
 export class GraphParamError extends Error {
   override readonly name = 'GraphParamError';
-  constructor(readonly param: string, message: string) {
+  constructor(
+    readonly param: string,
+    message: string,
+    /** malformed: not a value of the parameter's kind; range: a number outside its bounds. */
+    readonly kind: 'malformed' | 'range' = 'malformed',
+  ) {
     super(message);
   }
 }
@@ -57,8 +69,9 @@ function flag(query: Query, name: string, fallback: boolean): boolean {
 function integer(query: Query, name: string, fallback: number, min: number, max: number): number {
   const raw = query[name];
   if (raw === undefined) return fallback;
-  if (!/^\d{1,6}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new GraphParamError(name, `${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  if (!/^-?\d{1,9}$/.test(raw)) throw new GraphParamError(name, `${name} must be an integer, got "${raw}"`);
+  if (Number(raw) < min || Number(raw) > max) {
+    throw new GraphParamError(name, `${name} must be from ${min} to ${max}, got ${Number(raw)}`, 'range');
   }
   return Number(raw);
 }

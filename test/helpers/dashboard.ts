@@ -1,8 +1,9 @@
-// The whole API server (dashboard included) on a loopback port for the browser tests.
-import Fastify from 'fastify';
+// The whole API server (root, Keepa and the dashboard) on a loopback port for the
+// browser tests, built exactly as `pricekeep start` builds it.
 import type { Config } from '../../src/config.js';
-import { webPlugin } from '../../src/api/web/plugin.js';
+import { startApiServer } from '../../src/api/run.js';
 import type { Store } from '../../src/store/index.js';
+import { silentLogger } from './api-server.js';
 
 export interface RunningDashboard {
   readonly url: string;
@@ -10,9 +11,6 @@ export interface RunningDashboard {
 }
 
 export async function startDashboard(options: { store: Store; config: Config; clock: () => number }): Promise<RunningDashboard> {
-  const app = Fastify({ logger: false });
-  app.decorate('pricekeep', { store: options.store, config: options.config, clock: options.clock, refresh: null });
-  await app.register(webPlugin);
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url, close: () => app.close() };
+  const running = await startApiServer({ ...options, logger: silentLogger, port: 0, host: '127.0.0.1' });
+  return { url: running.url, close: () => running.close() };
 }

@@ -6,12 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import { pathOf, type ApiProtocol, type ClaimableRequest } from '../protocol.js';
 import { ApiError } from './errors.js';
 import { rawKeepaError, sendKeepaError } from './reply.js';
+import { graphImageRoutes } from './routes/graphimage.js';
 import { productRoutes } from './routes/product.js';
 import { tokenRoutes } from './routes/token.js';
 import { trackingRoutes } from './routes/tracking.js';
 
 /** Every route of the Keepa protocol; a new Keepa endpoint is one plugin added here. */
-export const KEEPA_ROUTES = [productRoutes, tokenRoutes, trackingRoutes];
+export const KEEPA_ROUTES = [productRoutes, tokenRoutes, trackingRoutes, graphImageRoutes];
 
 // Keepa's endpoint names (reference/keepa-api-more.md), served or not: an unknown one is
 // still a Keepa request and gets the envelope.

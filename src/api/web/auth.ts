@@ -28,7 +28,7 @@ declare module 'fastify' {
 
 /** Paths served without a session (the login page and the files it loads). */
 function isPublic(path: string): boolean {
-  return path === '/login' || path.startsWith('/app/assets/');
+  return path === '/login' || path === '/favicon.ico' || path.startsWith('/app/assets/');
 }
 
 function boundHost(app: FastifyInstance): string {

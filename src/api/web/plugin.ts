@@ -1,6 +1,7 @@
 // The web dashboard as one encapsulated fastify plugin: its pages (one HTML shell, the
 // page module picked in the browser), its static files, its JSON API under /app/api/,
-// its own auth, error shape and not-found page.
+// its own auth and error shape (its not-found answer is in index.ts: the root routes
+// unrouted requests to the protocol claiming them).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadAssets } from './assets.js';
 import { installWebAuth } from './auth.js';
@@ -13,9 +14,9 @@ import { CONTENT_SECURITY_POLICY, shellHtml } from './shell.js';
 import { WebError, webErrorBody } from './web-error.js';
 
 /** Page paths answered with the shell; app.js renders the page. */
-export const PAGE_PATHS = ['/', '/product/:domainId/:asin', '/import', '/alerts', '/status'] as const;
+export const PAGE_PATHS = ['/', '/product/:domainId/:asin', '/import', '/alerts', '/system'] as const;
 
-function wantsHtml(request: FastifyRequest): boolean {
+export function wantsHtml(request: { url: string; headers: FastifyRequest['headers'] }): boolean {
   return !request.url.startsWith('/app/api/') && (request.headers.accept ?? '').includes('text/html');
 }
 
@@ -41,7 +42,6 @@ export function sendWebError(error: unknown, request: FastifyRequest, reply: Fas
 export async function webPlugin(app: FastifyInstance): Promise<void> {
   const assets = loadAssets();
   app.setErrorHandler((error, request, reply) => sendWebError(error, request, reply));
-  app.setNotFoundHandler((request, reply) => sendWebError(new WebError('not_found', `nothing at ${request.url.split('?')[0]}`), request, reply));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -57,6 +57,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     if (!asset) throw new WebError('not_found', 'no such file');
     return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
   });
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
   for (const path of PAGE_PATHS) {
     app.get(path, async (request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(shellHtml(request.webAuth!.csrf)));
   }

@@ -5,7 +5,7 @@ import { assembleKeepaProduct } from '../../keepa/product-object.js';
 import { keepaNow } from '../../keepa/time.js';
 import { listTracking, readProducts, type Store } from '../../store/index.js';
 import { scrapeLog, type ScrapeLogEntry } from '../../store/scrape-log.js';
-import { productStats } from '../product-stats.js';
+import { productStats } from '../../products/product-stats.js';
 import { CHART_SERIES, type ChartScale } from './chart-series.js';
 
 export interface DetailSeries {

@@ -8,7 +8,7 @@ const PAGES = [
   [/^\/product\/(\d+)\/([0-9A-Z]{10})$/, () => import('./page-product.js')],
   [/^\/import$/, () => import('./page-import.js')],
   [/^\/alerts$/, () => import('./page-alerts.js')],
-  [/^\/status$/, () => import('./page-status.js')],
+  [/^\/system$/, () => import('./page-status.js')],
   [/^\/login$/, () => import('./page-login.js')],
 ];
 
@@ -21,7 +21,7 @@ function nav(meta) {
     link('/', 'Products'),
     link('/import', 'Import'),
     link('/alerts', 'Alerts'),
-    link('/status', 'Status'),
+    link('/system', 'Status'),
     meta.auth.required && meta.auth.loggedIn
       ? h('form', { method: 'post', action: '/logout', class: 'logout' },
           h('input', { type: 'hidden', name: 'csrf', value: document.querySelector('meta[name="csrf-token"]')?.content ?? '' }),
