@@ -1,5 +1,6 @@
 // Every benchmark, in the order `npm run bench` runs them. One module each.
 import type { Benchmark } from './bench-types.js';
+import { dashboardBenchmark } from './dashboard.js';
 import { extractionBenchmark } from './extraction.js';
 import { ingestBenchmark } from './ingest.js';
 import { memoryBenchmark } from './memory.js';
@@ -7,4 +8,4 @@ import { readBenchmark } from './read.js';
 import { schedulerBenchmark } from './scheduler.js';
 import { storageBenchmark } from './storage.js';
 
-export const BENCHMARKS: Benchmark[] = [ingestBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark, memoryBenchmark];
+export const BENCHMARKS: Benchmark[] = [ingestBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark, memoryBenchmark, dashboardBenchmark];

@@ -65,6 +65,13 @@ export function drawChart(container, product, format) {
   const hasRank = series.some((s) => s.scale === 'rank');
   const hasRating = series.some((s) => s.scale === 'rating');
   const width = Math.max(320, container.clientWidth || 900);
+  // When the first frame is on the canvas (uPlot may draw after the constructor returns).
+  let drawnAt = 0;
+  const markDrawn = () => {
+    if (drawnAt) return;
+    drawnAt = performance.now();
+    if (window.__chart) window.__chart.drawnAt = drawnAt;
+  };
   const options = {
     width,
     height: 420,
@@ -97,6 +104,7 @@ export function drawChart(container, product, format) {
     cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
     legend: { show: true, live: false },
     plugins: [tooltipPlugin(series, format, tooltip)],
+    hooks: { draw: [markDrawn] },
   };
   const u = new uPlot(options, data, container);
   u.over.append(tooltip);
@@ -108,7 +116,7 @@ export function drawChart(container, product, format) {
     series: series.map((s) => ({ key: s.key, label: s.label, scale: s.scale, points: s.t.length })),
     now: nowSeconds,
     first: firstSeconds,
-    drawnAt: performance.now(),
+    drawnAt,
     hasRating,
   };
   return u;
