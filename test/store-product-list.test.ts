@@ -1,7 +1,7 @@
 // The dashboard's list query on real Keepa products: current price, the price 30 days
 // back, sorting, filters, paging, and the 90-day sparkline window.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeNumeric } from '../src/keepa/history-series.js';
 import { splitKeepaProduct } from '../src/keepa/product-object.js';
 import { addTracking, importKeepaProduct } from '../src/store/index.js';
@@ -26,9 +26,13 @@ describe.each(testEngines())('dashboard product list on $name', (engine) => {
   const now = 7_558_000;
   const query = (extra: Partial<ListQuery> = {}): ListQuery => ({ sort: 'lastChange', descending: true, limit: 50, offset: 0, now, ...extra });
 
-  it('lists stored and tracked products with current price and the price 30 days back', async () => {
+  // The store helper empties the database before each test: every test starts from these.
+  beforeEach(async () => {
     for (const name of FILES) await importKeepaProduct(db.store, splitKeepaProduct(raw(name)));
     await addTracking(db.store, 3, ['B07TXRHFYS'], 60); // tracked, never scraped: no product row yet
+  });
+
+  it('lists stored and tracked products with current price and the price 30 days back', async () => {
     const { total, rows } = await listProducts(db.store, query());
     expect(total).toBe(4);
     const books = raw('1496849574_us');

@@ -9,7 +9,7 @@ import { loginRequired, isLoopbackHost } from '../src/api/web/auth-mode.js';
 import { LoginLimiter } from '../src/api/web/login-limiter.js';
 import { hashPassword, verifyPassword } from '../src/auth/password.js';
 import { loadConfig } from '../src/config.js';
-import { listTracking, dbInfo } from '../src/store/index.js';
+import { addTracking, listTracking, dbInfo } from '../src/store/index.js';
 import { setAdminPasswordHash } from '../src/store/web-auth.js';
 import { SimClock, silentLogger } from './helpers/api-server.js';
 import { testEngines, useTestStore } from './helpers/engines.js';
@@ -142,6 +142,7 @@ describe.each(testEngines())('dashboard API on $name', (engine) => {
 
   it('requires a login when the server says so: redirect, 401, rate limit, session cookie, CSRF', async () => {
     await setAdminPasswordHash(db.store, await hashPassword('a long enough password'));
+    await addTracking(db.store, 3, ['B07TXRHFYS'], 60);
     const page = await locked.inject({ method: 'GET', url: '/product/1/B0D8W1YVBX', headers: HTML });
     expect(page.statusCode).toBe(303);
     expect(page.headers.location).toBe('/login?next=%2Fproduct%2F1%2FB0D8W1YVBX');
