@@ -22,6 +22,9 @@ const REQUESTS = 2400;
 const ASIN = 'B0D8W1YVBX';
 const ENVELOPE = ['timestamp', 'tokensLeft', 'refillIn', 'refillRate', 'tokenFlowReduction', 'tokensConsumed', 'processingTimeInMs'];
 const ROOT_ROUTES = /^\/(health|status|documentation)(\/|\?|$)/;
+// GET / is the dashboard's product list page (src/api/web), HTML for any client; a URL
+// refused before routing (too long) is still answered by the Keepa fallback.
+const WEB_PAGE = /^GET \/(\?| )/;
 
 interface RawAnswer {
   readonly status: number;
@@ -163,7 +166,9 @@ describe.each(testEngines())('API fuzz on $name', (engine) => {
         if (answer.status >= 500) problems.push(`${answer.status} for ${line}`);
         const path = line.split(' ')[1] ?? '';
         const isHead = line.startsWith('HEAD ');
-        if (!ROOT_ROUTES.test(path) && !isHead) {
+        if (WEB_PAGE.test(line) && answer.status === 200) {
+          if (!/text\/html/.test(answer.headers['content-type'] ?? '')) problems.push(`dashboard page not HTML for ${line}`);
+        } else if (!ROOT_ROUTES.test(path) && !isHead) {
           let body: Record<string, unknown> | null = null;
           try {
             body = JSON.parse(answer.body.toString('utf8'));
