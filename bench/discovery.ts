@@ -49,10 +49,11 @@ async function copy(store: Store, table: string, columns: string, lines: Iterabl
 
 function* seriesPoints(random: () => number, count: number, make: () => number): Generator<[number, number]> {
   let t = NOW - 400 * MINUTES_PER_DAY;
-  const step = Math.floor((398 * MINUTES_PER_DAY) / count);
+  const step = Math.floor((390 * MINUTES_PER_DAY) / count);
   for (let i = 0; i < count; i++) {
-    // the last 10 points fall within the last two days, so day and week windows move
-    t += i >= count - 10 ? randomInt(random, 30, 280) : randomInt(random, 1, step);
+    // the history spreads over ~390 days; its last 10 points fall within the last two days,
+    // so the day and week windows move
+    t = i >= count - 10 ? Math.max(t + 1, NOW - 2 * MINUTES_PER_DAY + (i - count + 10) * 280 + randomInt(random, 0, 200)) : t + randomInt(random, 1, 2 * step);
     yield [Math.min(t, NOW), make()];
   }
 }
