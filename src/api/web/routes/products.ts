@@ -71,13 +71,13 @@ export async function productsRoutes(app: FastifyInstance): Promise<void> {
     }
     const domainId = parsed.tld ? domainIdForTld(parsed.tld) : domainParam(String(body.domainId ?? ''));
     const intervalMinutes = integerField('intervalMinutes', String(body.intervalMinutes ?? 60), 1, MAX_INTERVAL);
-    await addTracking(store, domainId, [parsed.asin], intervalMinutes);
+    await addTracking(store, domainId, [parsed.asin], intervalMinutes, new Date(clock()));
     return { domainId, tld: domainForId(domainId)!.tld, asin: parsed.asin, intervalMinutes };
   });
 
   app.post('/app/api/products/:domainId/:asin/scrape', async (request) => {
     const { domainId, asin } = productParams(request.params);
-    if (!(await makeDueNow(store, domainId, asin))) throw new WebError('not_found', `${asin} is not tracked on this marketplace`);
+    if (!(await makeDueNow(store, domainId, asin, new Date(clock())))) throw new WebError('not_found', `${asin} is not tracked on this marketplace`);
     return { queued: true, message: 'due now: the scheduler scrapes it at its next tick' };
   });
 }
