@@ -97,7 +97,8 @@ describe.each(testEngines())('alerts end to end on $name', (engine) => {
     clock.advance(3_600_000);
     return runTick({ store, scrape: (asin, tld) => scraper.scrapeProduct(asin, tld), worker: 'test', clock: clock.now });
   };
-  const makeDue = () => sql`UPDATE tracked_products SET next_due = now() - interval '1 second'`.execute(store.db);
+  // due on the test's clock (the scheduler claims by it, not by the database's now())
+  const makeDue = () => sql`UPDATE tracked_products SET next_due = ${new Date(clock.now())}::timestamptz - interval '1 second'`.execute(store.db);
   const dispatch = () => runDispatch({ store, config: config.alerts, worker: 'dispatcher', clock: clock.now });
   const keepa = async (method: 'GET' | 'POST', query: string, body?: unknown) => {
     const response = await app.inject({ method, url: `/tracking?key=${key}&${query}`, ...(body !== undefined && { payload: body as object }) });

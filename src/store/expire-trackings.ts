@@ -6,6 +6,7 @@ import { Cause } from '../alerts/enums.js';
 import type { Store } from './database.js';
 import { trackingFromRow, type KeyTrackingRow } from './key-trackings.js';
 import { raiseNotifications } from './notifications.js';
+import { fromKeepaMinute } from '../keepa/time.js';
 import { syncSchedule } from './schedule-sync.js';
 
 export async function expireTrackings(store: Store, nowMinute: number, limit = 500): Promise<number> {
@@ -23,7 +24,7 @@ export async function expireTrackings(store: Store, nowMinute: number, limit = 5
         domainId: t.mainDomainId, csvType: 0, cause: Cause.EXPIRED, createDate: t.expiresAt!, before: null, after: null, isDrop: null,
       })),
     );
-    await syncSchedule(trx, expired.flatMap((t) => t.domains.map((domainId) => ({ domainId, asin: t.asin }))));
+    await syncSchedule(trx, expired.flatMap((t) => t.domains.map((domainId) => ({ domainId, asin: t.asin }))), fromKeepaMinute(nowMinute));
     return expired.length;
   });
 }

@@ -6,6 +6,7 @@ import { ruleKey, type RuleState } from '../alerts/rules.js';
 import { watchedDomains, type NotifyIfRule, type ThresholdRule, type TrackingSpec } from '../alerts/tracking-spec.js';
 import type { Database } from './db-types.js';
 import type { Store } from './database.js';
+import { fromKeepaMinute } from '../keepa/time.js';
 import { syncSchedule, type WatchedPair } from './schedule-sync.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -117,7 +118,7 @@ export async function upsertTrackings(
         meta_data = EXCLUDED.meta_data, is_active = true, rule_state = EXCLUDED.rule_state
       RETURNING *`.execute(trx);
     const result = saved.map(trackingFromRow);
-    await syncSchedule(trx, [...[...existing.values()].flatMap(pairsOf), ...result.flatMap(pairsOf)]);
+    await syncSchedule(trx, [...[...existing.values()].flatMap(pairsOf), ...result.flatMap(pairsOf)], fromKeepaMinute(now));
     const order = new Map(byAsin.map((s, i) => [s.asin, i]));
     return result.sort((a, b) => order.get(a.asin)! - order.get(b.asin)!);
   });
