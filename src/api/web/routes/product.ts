@@ -20,7 +20,7 @@ export async function productRoutes(app: FastifyInstance): Promise<void> {
     const { domainId, asin } = productParams(request.params);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const intervalMinutes = integerField('intervalMinutes', String(body.intervalMinutes ?? ''), 1, 7 * 24 * 60);
-    const [row] = await addTracking(store, domainId, [asin], intervalMinutes);
+    const [row] = await addTracking(store, domainId, [asin], intervalMinutes, new Date(app.pricekeep.clock()));
     return { intervalMinutes: row!.intervalMinutes, active: row!.active };
   });
 
