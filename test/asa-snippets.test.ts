@@ -107,6 +107,8 @@ describe(`the ASA docs' snippets against pricekeep serve (${engine.name})`, () =
     const successes = pythonMissing ? 3 : 4;
     expect(account).toMatchObject({ workspace: 'default', balance: 500 - 5 * successes });
     expect(account.usage).toEqual([expect.objectContaining({ requests: successes, successes, credits: 5 * successes })]);
+    // "request completed" is logged just after the answer is sent: wait for it (bounded).
+    for (let i = 0; i < 200 && !serve.stderr().includes(`"request_id":"${account.request_id}"`); i++) await new Promise((r) => setTimeout(r, 50));
     expect(serve.stderr()).toContain(`"request_id":"${account.request_id}"`);
     expect(serve.stderr()).not.toContain(key);
   }, 120_000);
