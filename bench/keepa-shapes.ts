@@ -36,7 +36,10 @@ function replay(flat: number[], stride: number, shift: number, scale: number | n
 /** Copy `index` of `real`: times shifted back by up to a year, prices and ranks scaled by 0.7–1.4. */
 export function shiftedProduct(real: Product, index: number): Product {
   const random = mulberry32(1000 + index);
-  const shift = -Math.floor(random() * 525_600);
+  // back by up to a year, never before Keepa minute 0 (2011)
+  let first = Infinity;
+  for (const series of (real.csv as Array<number[] | null>)) if (series?.length) first = Math.min(first, series[0]!);
+  const shift = -Math.floor(random() * Math.min(525_600, Number.isFinite(first) ? first : 0));
   const scale = 0.7 + random() * 0.7;
   const csv = (real.csv as Array<number[] | null>).map((series, slot) => {
     if (!series) return null;
@@ -47,11 +50,13 @@ export function shiftedProduct(real: Product, index: number): Product {
     ? Object.fromEntries(Object.entries(real.salesRanks as Record<string, number[]>).map(([id, s]) => [id, replay(s, 2, shift, scale)]))
     : real.salesRanks;
   const { stats: _stats, ...rest } = real;
-  return { ...rest, asin: `B0SHAPE${String(index).padStart(3, '0')}`, csv, salesRanks };
+  return { ...rest, asin: `B0S${String(index).padStart(7, '0')}`, csv, salesRanks };
 }
 
-/** `count` real-shaped products, cycling through the real ones. */
-export function realShapedProducts(count: number): Product[] {
-  const real = realProducts();
-  return Array.from({ length: count }, (_, i) => shiftedProduct(real[i % real.length]!, i));
+let cache: Product[] | null = null;
+
+/** `count` real-shaped products from copy number `from` on, cycling through the real ones. */
+export function realShapedProducts(count: number, from = 0): Product[] {
+  const real = (cache ??= realProducts());
+  return Array.from({ length: count }, (_, i) => shiftedProduct(real[(from + i) % real.length]!, from + i));
 }

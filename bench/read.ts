@@ -14,6 +14,7 @@ import { splitKeepaProduct } from '../src/keepa/product-object.js';
 import { keepaNow } from '../src/keepa/time.js';
 import { insertApiKey } from '../src/store/api-keys.js';
 import { importKeepaProduct, type Store } from '../src/store/index.js';
+import { responseCacheOf } from '../src/products/response-cache.js';
 import type { Benchmark, BenchRow } from './bench-types.js';
 import { median, serverDatabase } from './bench-db.js';
 import { mulberry32, randomInt } from './prng.js';
@@ -73,6 +74,7 @@ export const readBenchmark: Benchmark = {
       api.running = await startApiServer({ store, config: loadConfig({}), port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }) });
       const base = api.running.url;
       const rows: BenchRow[] = [];
+      const responseCache = responseCacheOf(store);
       const iterations = Math.max(5, Math.round(20 * scale));
       for (const size of [1, 10, 100]) {
         const list = asins.slice(0, size);
@@ -80,6 +82,7 @@ export const readBenchmark: Benchmark = {
         const ours: number[] = [];
         const bare: number[] = [];
         for (let i = 0; i < iterations + 2; i++) {
+          responseCache.clear(); // these rows time the uncached answer
           let t = performance.now();
           const response = await request(url);
           const body = await response.body.text();
@@ -98,7 +101,7 @@ export const readBenchmark: Benchmark = {
           ratio: p50 / b50,
           target: '≤ 2×',
           met: p50 / b50 <= 2,
-          note: size === 1 ? `local PostgreSQL; ~5,000 points per product; stats=180&history=1, JSON over HTTP (uncompressed) vs the same points through pg; ${iterations} requests each` : undefined,
+          note: size === 1 ? `local PostgreSQL; ~5,000 points per product; stats=180&history=1, JSON over HTTP (uncompressed) vs the same points through pg; ${iterations} requests each, the response cache emptied before each` : undefined,
         });
         log(`read: ${size} ASINs done`);
       }
@@ -110,13 +113,13 @@ export const readBenchmark: Benchmark = {
       const oursRps = await cannon(`${base}/product?key=${key}&domain=1&asin=${asins[0]}&stats=180&history=1`);
       const helloRps = await cannon(helloUrl);
       rows.push({
-        name: 'read req/s (autocannon, 1 ASIN)',
+        name: 'read req/s (autocannon, 1 ASIN, cached)',
         figure: `${Math.round(oursRps).toLocaleString('en-US')} req/s`,
         baseline: `${Math.round(helloRps).toLocaleString('en-US')} req/s (fastify hello-world)`,
         ratio: oursRps / helloRps,
-        target: 'report',
-        met: null,
-        note: `10 connections, ${duration} s each, same loopback setup`,
+        target: '≥ 0.25×',
+        met: oursRps / helloRps >= 0.25,
+        note: `10 connections, ${duration} s each, same loopback setup; the repeated request is answered from the response cache (${responseCache.hits.toLocaleString('en-US')} hits, ${responseCache.misses} misses): one version look-up and the token charge per request`,
       });
       return rows;
     } finally {

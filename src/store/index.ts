@@ -19,3 +19,4 @@ export {
 export {
   markSummariesStale, refreshSummaries, refreshStaleSummaries, refreshAgedSummaries, staleSummaryCount,
 } from './summary-refresh.js';
+export { productVersions } from './product-versions.js';

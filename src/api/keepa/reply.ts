@@ -21,6 +21,13 @@ export function sendKeepa(request: FastifyRequest, reply: FastifyReply, body: Re
   return reply.code(status).type(JSON_TYPE).send(payload);
 }
 
+/** Like sendKeepa, with one field already serialised (`{"products": …}` from the response cache). */
+export function sendKeepaJson(request: FastifyRequest, reply: FastifyReply, field: string, json: string): FastifyReply {
+  const envelope = JSON.stringify(envelopeOf(request));
+  const payload = `${envelope.slice(0, -1)}${envelope.length > 2 ? ',' : ''}${JSON.stringify(field)}:${json}}`;
+  return reply.code(200).type(JSON_TYPE).send(payload);
+}
+
 /** fastify's own rejections and the database's failures, as catalogue errors. */
 export function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;

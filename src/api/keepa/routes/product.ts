@@ -6,9 +6,9 @@ import { asinsForCodes, findProducts } from '../../../store/index.js';
 import { isWellFormedApiKey } from '../../../auth/api-key.js';
 import type { ApiContext } from '../../context.js';
 import { invalidKey } from '../errors.js';
-import { sendKeepa } from '../reply.js';
+import { sendKeepaJson } from '../reply.js';
 import { parseProductRequest, type ProductRequest } from '../product-params.js';
-import { loadKeepaProducts } from '../../../products/product-response.js';
+import { responseCacheOf } from '../../../products/response-cache.js';
 import { chargeMore, chargeTokens } from '../tokens.js';
 import { productQuerySchema, keepaResponseSchema, noValidation } from './schemas.js';
 
@@ -68,10 +68,11 @@ async function handleProduct(request: FastifyRequest, reply: FastifyReply): Prom
     }
   }
 
-  const answer = await loadKeepaProducts(context.store, { ...params, asins }, { now: keepaNow(context.clock) });
+  const { asins: _asins, codes: _codes, codeLimit: _codeLimit, update: _update, ...shape } = params;
+  const answer = await responseCacheOf(context.store).answer(context.store, { ...shape, asins }, keepaNow(context.clock));
   const offerPages = answer.offerCounts.reduce((pages, count) => pages + Math.ceil(count / OFFERS_PER_PAGE), 0);
   await chargeMore(request, offerPages * COST_PER_OFFER_PAGE);
-  return sendKeepa(request, reply, { products: answer.products });
+  return sendKeepaJson(request, reply, 'products', answer.productsJson);
 }
 
 export async function productRoutes(app: FastifyInstance): Promise<void> {
