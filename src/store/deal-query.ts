@@ -94,6 +94,10 @@ export function dealStatement(q: DealQuery): Fragment {
 }
 
 export async function findDeals(store: Store, q: DealQuery): Promise<DealsAnswer> {
+  // The breakdown scans every match; it runs beside the page on a second pooled connection.
+  const breakdown = rootBreakdown(store, q);
+  // If the page fails first, the breakdown's own failure must not go unhandled.
+  breakdown.catch(() => undefined);
   const { rows } = await dealStatement(q).execute(store.db);
   const ids = (rows as Array<{ product_id: number }>).map((r) => r.product_id);
   const summaries = await readSummaries(store, ids);
@@ -102,6 +106,19 @@ export async function findDeals(store: Store, q: DealQuery): Promise<DealsAnswer
     return s ? [dealObject(s, q.priceType)] : [];
   });
 
+  const roots = await breakdown;
+  return {
+    dr,
+    drDateIndex: null,
+    // Keepa's unknown-root id exceeds 2^53; it goes out as the exact decimal string's number.
+    categoryIds: roots.map((r) => (r.root === null ? UNKNOWN_ROOT : Number(r.root))),
+    categoryNames: roots.map((r) => r.name ?? '?'),
+    categoryCount: roots.map((r) => r.n),
+  };
+}
+
+/** Root categories of every match (category filters left out), most deals first. */
+async function rootBreakdown(store: Store, q: DealQuery): Promise<Array<{ root: string | null; name: string | null; n: number }>> {
   const { where, types } = conditions(q, false);
   const { rows: roots } = await sql<{ root: string | null; name: string | null; n: number }>`
     SELECT s.root_category::text AS root, c.name, count(*)::int AS n
@@ -112,12 +129,5 @@ export async function findDeals(store: Store, q: DealQuery): Promise<DealsAnswer
     WHERE ${sql.join(where, sql` AND `)}
     GROUP BY s.root_category, c.name
     ORDER BY n DESC, s.root_category`.execute(store.db);
-  return {
-    dr,
-    drDateIndex: null,
-    // Keepa's unknown-root id exceeds 2^53; it goes out as the exact decimal string's number.
-    categoryIds: roots.map((r) => (r.root === null ? UNKNOWN_ROOT : Number(r.root))),
-    categoryNames: roots.map((r) => r.name ?? '?'),
-    categoryCount: roots.map((r) => r.n),
-  };
+  return roots;
 }
