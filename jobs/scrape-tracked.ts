@@ -1,12 +1,13 @@
 // Scrapes one claimed product and records the outcome: on success the observation is
 // written change-only (one transaction), on failure nothing but the attempt is written
-// and the product is rescheduled with backoff, or retired when Amazon says it is gone.
+// and the product is rescheduled with backoff, retired when Amazon says it is gone (or
+// moved to another ASIN, which is recorded), or scraping halts (src/scraper/errors.ts).
 import { mapObservation } from '../src/keepa/observation-mapping.js';
 import { tldForDomainId } from '../src/keepa/domains.js';
 import { keepaNow } from '../src/keepa/time.js';
 import { policyOf, type ScrapeOutcome } from '../src/scraper/index.js';
 import type { MarketplaceTld } from '../src/marketplaces.js';
-import { finishScrape, recordObservations, type ClaimedProduct, type Store } from '../src/store/index.js';
+import { finishScrape, haltScraping, recordObservations, type ClaimedProduct, type Store } from '../src/store/index.js';
 import { retryDelaySeconds } from './backoff.js';
 import { nextDueAfterSuccess } from './next-due.js';
 
@@ -47,6 +48,7 @@ export async function scrapeTracked(
   const httpStatus = outcome?.attempts.at(-1)?.http_status ?? null;
   let pointsWritten = 0;
   let retryAfterMs: number | undefined;
+  let redirectedTo: string | null = null;
   if (outcome?.ok) {
     try {
       const observation = mapObservation(outcome.product, claim.domainId, keepaNow(clock));
@@ -57,9 +59,17 @@ export async function scrapeTracked(
   } else if (outcome) {
     error = { code: outcome.error.code, message: outcome.error.message };
     retryAfterMs = outcome.error.retryAfterMs;
+    redirectedTo = outcome.error.servedAsin ?? null;
   }
   const finishedAt = clock();
   const durationMs = finishedAt - startedAt.getTime();
+  // The catalogue decides what comes next: halt stops all scraping (the product is given
+  // back untouched), retire stops this product, anything else reschedules it with backoff.
+  const policy = error === null ? null : policyOf(error.code);
+  if (error !== null && policy === 'halt') {
+    await haltScraping(store, claim, { worker, startedAt, durationMs, attempts, httpStatus, error });
+    return { asin: claim.asin, domainId: claim.domainId, ok: false, errorCode: error.code, pointsWritten, attempts, durationMs };
+  }
   const nextDue = error
     ? finishedAt + retryDelaySeconds(claim.failures + 1, claim.intervalMinutes, retryAfterMs, random) * 1000
     : nextDueAfterSuccess(claim.due.getTime(), claim.intervalMinutes, finishedAt, random);
@@ -73,7 +83,8 @@ export async function scrapeTracked(
     pointsWritten,
     error,
     nextDue: new Date(nextDue),
-    deactivate: error !== null && policyOf(error.code) === 'retire',
+    deactivate: policy === 'retire',
+    redirectedTo,
   });
   return { asin: claim.asin, domainId: claim.domainId, ok: error === null, errorCode: error?.code ?? null, pointsWritten, attempts, durationMs };
 }

@@ -26,6 +26,10 @@ function ago(date: Date | null, now = Date.now()): string {
   return minutes < 0 ? `${text} ago` : `in ${text}`;
 }
 
+function haltLine(halt: { code: string; message: string; since: Date }): string {
+  return `SCRAPING HALTED since ${halt.since.toISOString()}: ${halt.code}: ${halt.message} (fix the cause, then run \`pricekeep track resume\`)`;
+}
+
 export function register(program: Command): void {
   const track = viaServer(program.command('track')).description('manage the tracked products');
   track
@@ -54,8 +58,11 @@ export function register(program: Command): void {
       const domain = options.domain === undefined ? undefined : parseDomain(options.domain);
       if (options.domain !== undefined && !domain) throw new CliError(`unknown domain "${options.domain}"`, 2);
       await withStore(async (store) => {
-        const { listTracking } = await import('../store/index.js');
+        const { currentHalt, listTracking } = await import('../store/index.js');
         const rows = await listTracking(store, { domainId: domain?.id });
+        const halt = await currentHalt(store);
+        // On stderr with --json, so that stdout stays the list a script reads.
+        if (halt) (options.json ? process.stderr : process.stdout).write(`${haltLine(halt)}\n`);
         if (options.json) {
           stdout(`${JSON.stringify(rows, null, 2)}\n`);
           return;
@@ -69,11 +76,23 @@ export function register(program: Command): void {
             ago(r.lastScrapeAt),
             r.active ? ago(r.nextDue) : '-',
             String(r.failures),
-            r.active ? (r.lastErrorCode ? `${r.lastErrorCode}: ${r.lastErrorMessage}` : 'ok') : `inactive (${r.inactiveReason})`,
+            r.active
+              ? (r.lastErrorCode ? `${r.lastErrorCode}: ${r.lastErrorMessage}` : 'ok')
+              : `inactive (${r.inactiveReason})${r.redirectedTo ? `; now ${r.redirectedTo}` : ''}`,
           ]);
         }
         stdout(formatTable(lines));
         stdout(`${rows.length} tracked\n`);
+      });
+    });
+  track
+    .command('resume')
+    .description('resume scraping after a halt (a rejected hosted-scraper key, no credits left)')
+    .action(async () => {
+      await withStore(async (store) => {
+        const { resumeScraping } = await import('../store/index.js');
+        const halt = await resumeScraping(store);
+        process.stdout.write(halt ? `resumed scraping (was halted since ${halt.since.toISOString()}: ${halt.code})\n` : 'scraping was not halted\n');
       });
     });
   track

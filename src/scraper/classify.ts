@@ -76,7 +76,9 @@ export function classifyLoaded(page: Page, context: ClassifyContext): PageClass 
 
   if (isProductPage(page)) {
     const asin = pageAsinOf(page);
-    if (expected && asin && asin !== expected) return fail('asin_mismatch', `asked for ${expected}, Amazon served ${asin}`);
+    if (expected && asin && asin !== expected) {
+      return { kind: 'error', error: scrapeError('asin_mismatch', `asked for ${expected}, Amazon served ${asin}`, { servedAsin: asin }) };
+    }
     return { kind: 'product', asin: asin ?? expected };
   }
   if (page.searchResults.length > 0) return { kind: 'search' };

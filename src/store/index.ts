@@ -20,3 +20,4 @@ export {
   markSummariesStale, refreshSummaries, refreshStaleSummaries, refreshAgedSummaries, staleSummaryCount,
 } from './summary-refresh.js';
 export { productVersions } from './product-versions.js';
+export { currentHalt, haltScraping, resumeScraping, type ScrapeHalt } from './scrape-halt.js';

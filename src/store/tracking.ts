@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import type { Store } from './database.js';
 import { syncSchedule } from './schedule-sync.js';
+import { currentHalt, type ScrapeHalt } from './scrape-halt.js';
 
 export interface TrackedProduct {
   readonly id: number;
@@ -19,6 +20,8 @@ export interface TrackedProduct {
   readonly lastErrorCode: string | null;
   readonly lastErrorMessage: string | null;
   readonly leaseOwner: string | null;
+  /** The ASIN Amazon redirected this one to (asin_mismatch: this one is stale), else null. */
+  readonly redirectedTo: string | null;
 }
 
 interface TrackedRow {
@@ -35,6 +38,7 @@ interface TrackedRow {
   last_error_code: string | null;
   last_error_message: string | null;
   lease_owner: string | null;
+  redirected_to: string | null;
 }
 
 function fromRow(r: TrackedRow): TrackedProduct {
@@ -52,6 +56,7 @@ function fromRow(r: TrackedRow): TrackedProduct {
     lastErrorCode: r.last_error_code,
     lastErrorMessage: r.last_error_message,
     leaseOwner: r.lease_owner,
+    redirectedTo: r.redirected_to,
   };
 }
 
@@ -138,6 +143,7 @@ export async function claimDue(
     FROM (
       SELECT id FROM tracked_products
       WHERE active AND next_due <= ${now}::timestamptz AND (lease_until IS NULL OR lease_until < ${now}::timestamptz)
+        AND NOT EXISTS (SELECT FROM scrape_halt) -- halted: nothing is claimed (scrape-halt.ts)
       ORDER BY next_due
       LIMIT ${options.limit}
       FOR UPDATE SKIP LOCKED) due,
@@ -216,6 +222,8 @@ export interface ScrapeResult {
   readonly nextDue: Date;
   /** Failure codes that mean the product is gone: it stops being scheduled. */
   readonly deactivate?: boolean;
+  /** asin_mismatch: the ASIN Amazon served instead. */
+  readonly redirectedTo?: string | null;
 }
 
 /** Records a finished scrape: the attempt log row, the next due time, and the lease's end. */
@@ -230,7 +238,7 @@ export async function finishScrape(store: Store, claim: ClaimedProduct, result: 
     if (result.error === null) {
       await sql`
         UPDATE tracked_products SET last_scrape_at = ${result.finishedAt}, last_success_at = ${result.finishedAt}, failures = 0,
-          last_error_code = NULL, last_error_message = NULL,
+          last_error_code = NULL, last_error_message = NULL, redirected_to = NULL,
           next_due = ${result.nextDue}, lease_owner = NULL, lease_until = NULL
         WHERE id = ${claim.id}`.execute(trx);
     } else {
@@ -240,6 +248,7 @@ export async function finishScrape(store: Store, claim: ClaimedProduct, result: 
           next_due = ${result.nextDue},
           active = active AND NOT ${result.deactivate ?? false},
           inactive_reason = CASE WHEN ${result.deactivate ?? false} THEN ${`${result.error.code}: ${result.error.message}`} ELSE inactive_reason END,
+          redirected_to = coalesce(${result.redirectedTo ?? null}::text, redirected_to),
           lease_owner = NULL, lease_until = NULL
         WHERE id = ${claim.id}`.execute(trx);
     }
@@ -255,6 +264,8 @@ export interface TrackingStatus {
   readonly lastHour: { readonly scrapes: number; readonly ok: number; readonly successRate: number | null };
   readonly lastDay: { readonly scrapes: number; readonly ok: number; readonly successRate: number | null };
   readonly errorsByCode: Readonly<Record<string, number>>;
+  /** Set while scraping is halted (a `halt` error), else null. */
+  readonly halt: ScrapeHalt | null;
 }
 
 export async function trackingStatus(store: Store, now: Date = new Date()): Promise<TrackingStatus> {
@@ -283,5 +294,6 @@ export async function trackingStatus(store: Store, now: Date = new Date()): Prom
     lastHour: { scrapes: r.hour, ok: r.hour_ok, successRate: rate(r.hour_ok, r.hour) },
     lastDay: { scrapes: r.day, ok: r.day_ok, successRate: rate(r.day_ok, r.day) },
     errorsByCode: Object.fromEntries(errors.rows.map((e) => [e.code, e.n])),
+    halt: await currentHalt(store),
   };
 }
