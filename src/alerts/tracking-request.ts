@@ -3,7 +3,7 @@
 // false) and may write enums by name; notificationType may be shorter than the enum.
 // A bad request is reported per ASIN so a batch keeps its good trackings.
 import { domainForId } from '../keepa/domains.js';
-import { isAsin } from '../keepa/product-object.js';
+import { isAsin } from '../asins.js';
 import { CSV_TYPE_COUNT } from '../keepa/csv-type.js';
 import { NOTIFICATION_TYPES, NOTIFY_IF_TYPES, NotificationType, ordinalOf } from './enums.js';
 import type { NotifyIfRule, ThresholdRule, TrackingSpec } from './tracking-spec.js';

@@ -31,7 +31,7 @@ interface AddOptions {
 
 async function add(asinText: string, options: AddOptions): Promise<void> {
   const { parseDomain } = await import('../keepa/domains.js');
-  const { isAsin } = await import('../keepa/product-object.js');
+  const { isAsin } = await import('../asins.js');
   const { CSV } = await import('../keepa/csv-type.js');
   const { parseInterval } = await import('../interval.js');
   const domain = parseDomain(options.domain);

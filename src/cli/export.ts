@@ -7,7 +7,7 @@ import { CliError } from './cli-error.js';
 import { withStore } from './open-store.js';
 
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((a) => a.trim()).filter(Boolean)];
+  return [...previous, value];
 }
 
 export function register(program: Command): void {
@@ -20,13 +20,14 @@ export function register(program: Command): void {
     .option('--as-of <iso>', 'as of this past moment (ISO date/time): later points are left out, stats computed then')
     .action(async (options: { domain: string; asin: string[]; days?: string; stats?: string; asOf?: string }) => {
       const { parseDomain } = await import('../keepa/domains.js');
-      const { isAsin, assembleKeepaProduct, emptyKeepaProduct } = await import('../keepa/product-object.js');
+      const { assembleKeepaProduct, emptyKeepaProduct } = await import('../keepa/product-object.js');
+      const { parseAsinList } = await import('../asins.js');
       const { keepaNow, MINUTES_PER_DAY } = await import('../keepa/time.js');
       const domain = parseDomain(options.domain);
       if (!domain) throw new CliError(`unknown domain "${options.domain}" (use a Keepa id like 1 or a TLD like com)`, 2);
-      const asins = options.asin.map((a) => a.toUpperCase());
-      const bad = asins.filter((a) => !isAsin(a));
-      if (bad.length > 0) throw new CliError(`not an ASIN: ${bad.join(', ')}`, 2);
+      const { asins, invalid } = parseAsinList(options.asin);
+      if (invalid.length > 0) throw new CliError(`not an ASIN: ${invalid.join(', ')}`, 2);
+      if (asins.length === 0) throw new CliError('--asin names no ASIN', 2);
       let from: number | undefined;
       if (options.days !== undefined) {
         const days = Number(options.days);

@@ -9,13 +9,12 @@ import { formatTable } from './table.js';
 
 async function domainAndAsins(domainText: string, asins: string[]) {
   const { parseDomain } = await import('../keepa/domains.js');
-  const { isAsin } = await import('../keepa/product-object.js');
+  const { parseAsinList } = await import('../asins.js');
   const domain = parseDomain(domainText);
   if (!domain) throw new CliError(`unknown domain "${domainText}" (use a TLD like com, de, co.jp or a Keepa id)`, 2);
-  const upper = asins.flatMap((a) => a.split(',')).map((a) => a.trim().toUpperCase()).filter(Boolean);
-  const bad = upper.filter((a) => !isAsin(a));
-  if (bad.length > 0) throw new CliError(`not an ASIN: ${bad.join(', ')}`, 2);
-  return { domain, asins: upper };
+  const list = parseAsinList(asins);
+  if (list.invalid.length > 0) throw new CliError(`not an ASIN: ${list.invalid.join(', ')}`, 2);
+  return { domain, asins: list.asins };
 }
 
 function ago(date: Date | null, now = Date.now()): string {

@@ -1,7 +1,7 @@
 // Keepa domain ids. Keepa numbers 11 marketplaces (7 = cn is retired); the other nine
 // ASA marketplaces get ids from 101 up, outside Keepa's range, so a Keepa client never
 // confuses them with a real Keepa domain. Documented in the README.
-import { MARKETPLACES, type Marketplace, type MarketplaceTld } from '../marketplaces.js';
+import { MARKETPLACES, marketplaceFor, type Marketplace, type MarketplaceTld } from '../marketplaces.js';
 
 export type DomainId = number;
 
@@ -50,9 +50,8 @@ export function tldForDomainId(id: DomainId): MarketplaceTld | undefined {
  * or undefined when it names no marketplace we know.
  */
 export function parseDomain(input: string | number): Domain | undefined {
-  const text = String(input).trim().toLowerCase();
+  const text = String(input).trim();
   if (/^\d+$/.test(text)) return domainById.get(Number(text));
-  const tld = text.replace(/^(www\.)?amazon\./, '') as MarketplaceTld;
-  const id = idByTld.get(tld);
-  return id === undefined ? undefined : domainById.get(id);
+  const market = marketplaceFor(text);
+  return market ? domainById.get(idByTld.get(market.tld)!) : undefined;
 }

@@ -1,5 +1,6 @@
 // A Keepa product object split into what the store keeps (metadata + named series) and
 // put back together. split → assemble is lossless for every field Keepa sends.
+import { isAsin } from '../asins.js';
 import { CSV_TYPE_COUNT } from './csv-type.js';
 import {
   KeepaFormatError,
@@ -34,14 +35,9 @@ export interface StoredProductParts {
   readonly text: Map<TextSeriesName, TextPoint[]>;
 }
 
-const ASIN_PATTERN = /^[0-9A-Z]{10}$/;
 
 /** Fields derived at request time or split into series; never kept in `meta`. */
 const NOT_META = new Set(['csv', 'stats', 'salesRanks', 'monthlySoldHistory', 'couponHistory', ...Object.keys(TEXT_SERIES)]);
-
-export function isAsin(value: unknown): value is string {
-  return typeof value === 'string' && ASIN_PATTERN.test(value);
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

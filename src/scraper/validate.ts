@@ -1,13 +1,13 @@
 // Input checks shared by every backend: ASA answers a malformed ASIN or an unknown domain
 // with 400 invalid_params before doing any work.
+import { isAsin } from '../asins.js';
 import { isMarketplaceTld, type MarketplaceTld } from '../marketplaces.js';
 import { scrapeError, type ScrapeError } from './errors.js';
 
-const ASIN = /^[A-Z0-9]{10}$/;
 
 export function checkProductInput(asin: string, tld: string): { asin: string; tld: MarketplaceTld } | ScrapeError {
   const normalized = asin.trim().toUpperCase();
-  if (!ASIN.test(normalized)) return scrapeError('invalid_params', `not an ASIN: "${asin}" (10 letters or digits)`);
+  if (!isAsin(normalized)) return scrapeError('invalid_params', `not an ASIN: "${asin}" (10 letters or digits)`);
   if (!isMarketplaceTld(tld)) return scrapeError('invalid_params', `unsupported domain "${tld}"`);
   return { asin: normalized, tld };
 }

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderAtom, renderRss } from '../../alerts/feed.js';
 import { parseDomain } from '../../keepa/domains.js';
-import { isAsin } from '../../keepa/product-object.js';
+import { isAsin } from '../../asins.js';
 import { keyForFeedToken } from '../../store/alert-settings.js';
 import { feedNotifications } from '../../store/notifications.js';
 import { isDatabaseUnavailable } from '../../store/index.js';

@@ -1,7 +1,7 @@
 // GET /product parameters, read and validated as Keepa's API reads them. Nothing here
 // touches the database: a request is fully validated before it is charged.
 import { domainForId } from '../../keepa/domains.js';
-import { isAsin } from '../../keepa/product-object.js';
+import { parseAsinList } from '../../asins.js';
 import { parseStatsParam, StatsParamError, type StatsInterval } from '../../keepa/stats-interval.js';
 import type { KeepaMinute } from '../../keepa/time.js';
 import { ApiError } from './errors.js';
@@ -56,12 +56,11 @@ function itemsOf(query: Query): { asins: string[] | null; codes: string[] | null
     throw new ApiError('out_of_range', `At most ${MAX_ITEMS} ${name}s per request, got ${items.length}.`);
   }
   if (asin !== undefined) {
-    const asins = items.map((a) => a.toUpperCase());
-    const bad = asins.filter((a) => !isAsin(a));
-    if (bad.length > 0) {
-      throw new ApiError('invalid_parameter', `Invalid ASIN: ${bad.slice(0, 5).join(', ')}.`, 'An ASIN is 10 letters or digits.');
+    const { asins, invalid } = parseAsinList(items);
+    if (invalid.length > 0) {
+      throw new ApiError('invalid_parameter', `Invalid ASIN: ${invalid.slice(0, 5).join(', ')}.`, 'An ASIN is 10 letters or digits.');
     }
-    return { asins: [...new Set(asins)], codes: null };
+    return { asins, codes: null };
   }
   const bad = items.filter((c) => !CODE.test(c));
   if (bad.length > 0) {

@@ -11,7 +11,7 @@ import { GraphImageCache } from '../../../graph/image-cache.js';
 import { renderGraphSvg } from '../../../graph/render-graph-svg.js';
 import { svgToPng } from '../../../graph/render-png.js';
 import { domainForId } from '../../../keepa/domains.js';
-import { isAsin } from '../../../keepa/product-object.js';
+import { isAsin } from '../../../asins.js';
 import { keepaNow } from '../../../keepa/time.js';
 import { readProducts } from '../../../store/index.js';
 import { productVersion } from '../../../store/product-version.js';

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseTrackingRequest, trackingRequestsOf } from '../../../alerts/tracking-request.js';
 import { trackingObject } from '../../../alerts/tracking-object.js';
 import type { TrackingSpec } from '../../../alerts/tracking-spec.js';
-import { isAsin } from '../../../keepa/product-object.js';
+import { isAsin } from '../../../asins.js';
 import { keepaNow } from '../../../keepa/time.js';
 import { checkWebhookUrl } from '../../../net/index.js';
 import { alertSettings, updateAlertSettings } from '../../../store/alert-settings.js';
