@@ -9,6 +9,7 @@ import { load } from 'cheerio/slim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTick } from '../jobs/scheduler.js';
 import { loadConfig } from '../src/config.js';
+import { statusReport } from '../src/products/status-report.js';
 import { createScraper, type Scraper } from '../src/scraper/index.js';
 import { addTracking, currentHalt, listTracking, readProducts, removeTracking, resumeScraping, trackingStatus, type Store } from '../src/store/index.js';
 import { cliEnvFor, runCli } from './helpers/cli.js';
@@ -78,6 +79,7 @@ describe.each(testEngines())('failure policy in the scheduler on $name', (engine
       expect(row.nextDue.getTime()).toBeLessThanOrEqual(Date.now()); // still due: scraped as soon as scraping resumes
     }
     expect((await trackingStatus(store)).halt).toMatchObject({ code: 'unauthorized' });
+    expect((await statusReport(store)).halt).toMatchObject({ code: 'unauthorized', message: 'unknown API key' }); // GET /status, `pricekeep status`
 
     for (let i = 0; i < 3; i++) expect((await tick(asaScraper)).scraped).toBe(0);
     expect(asa.requests).toHaveLength(2);

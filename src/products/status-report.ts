@@ -7,6 +7,8 @@ export interface StatusReport {
   readonly lastHour: TrackingStatus['lastHour'];
   readonly lastDay: TrackingStatus['lastDay'];
   readonly errorsByCode: TrackingStatus['errorsByCode'];
+  /** Set while scraping is halted (a `halt` error: fix the cause, then `pricekeep track resume`). */
+  readonly halt: TrackingStatus['halt'];
 }
 
 export async function statusReport(store: Store, now?: Date): Promise<StatusReport> {
@@ -16,5 +18,6 @@ export async function statusReport(store: Store, now?: Date): Promise<StatusRepo
     lastHour: s.lastHour,
     lastDay: s.lastDay,
     errorsByCode: s.errorsByCode,
+    halt: s.halt,
   };
 }
