@@ -203,6 +203,7 @@ export async function nextDueAt(store: Store, now: Date = new Date()): Promise<D
   const { rows } = await sql<{ next_due: Date }>`
     SELECT next_due FROM tracked_products
     WHERE active AND (lease_until IS NULL OR lease_until < ${now}::timestamptz)
+      AND NOT EXISTS (SELECT FROM scrape_halt) -- halted: nothing falls due; the loop polls at its slow pace
     ORDER BY next_due LIMIT 1`.execute(store.db);
   return rows[0]?.next_due ?? null;
 }
