@@ -18,7 +18,7 @@ import { testEngines } from './helpers/engines.js';
 import { KEEPA_FULL, keepaFixture } from './helpers/fixtures.js';
 import { mulberry32 } from '../bench/prng.js';
 
-const REQUESTS = 2400;
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2400);
 const ASIN = 'B0D8W1YVBX';
 const ENVELOPE = ['timestamp', 'tokensLeft', 'refillIn', 'refillRate', 'tokenFlowReduction', 'tokensConsumed', 'processingTimeInMs'];
 const ROOT_ROUTES = /^\/(health|status|documentation)(\/|\?|$)/;

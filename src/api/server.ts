@@ -150,7 +150,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   // @fastify/compress hooks into routes only, so the answer to a request no route matched
   // (a 404 in the protocol's shape) would leave uncompressed: gzip it here alike.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.routeOptions.url !== undefined || reply.getHeader('content-encoding') || !acceptsGzip(request.headers['accept-encoding'])) {
+    // HEAD answers carry no body: rewriting their framing headers left the client waiting.
+    if (request.method === 'HEAD' || request.routeOptions.url !== undefined || reply.getHeader('content-encoding') || !acceptsGzip(request.headers['accept-encoding'])) {
       return payload;
     }
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
