@@ -12,14 +12,5 @@ export function scraped(asin: string, priceMinor: number): ScrapedProduct {
   } as unknown as ScrapedProduct;
 }
 
-/** A seeded PRNG (mulberry32): the same jitter on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32, the benchmarks' own): the same jitter on every run. */
+export { mulberry32 as seededRandom } from '../../bench/prng.js';
