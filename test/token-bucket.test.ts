@@ -83,7 +83,7 @@ describe('token bucket arithmetic', () => {
   });
 
   it('builds the envelope, zeroing the token fields without a key', () => {
-    expect(keepaEnvelope({ tokensLeft: 7, refilledAt: T0, refillRate: 20 }, 3, T0 + 15_000, 4.4)).toEqual({
+    expect(keepaEnvelope({ tokensLeft: 7, refilledAt: T0, refillRate: 20 , flowReduction: 0}, 3, T0 + 15_000, 4.4)).toEqual({
       timestamp: T0 + 15_000,
       tokensLeft: 7,
       refillIn: 45_000,

@@ -14,6 +14,11 @@ export interface CsvType {
   readonly kind: CsvValueKind;
   /** Stride-3 series: `[t, price, shipping, …]`. */
   readonly withShipping: boolean;
+  /**
+   * Keepa's `isExtraData` (Java CsvType): data that needs the offers, so a tracking
+   * watching it is a "marketplace tracking" and costs more (src/alerts/token-flow.ts).
+   */
+  readonly extraData: boolean;
 }
 
 const NAMES = [
@@ -41,11 +46,16 @@ function hasShipping(index: number): boolean {
   return index === 7 || (index >= 18 && index <= 29) || index === 32;
 }
 
+function isExtraData(index: number): boolean {
+  return index === 7 || index === 9 || index === 10 || (index >= 15 && index <= 27) || (index >= 31 && index <= 33);
+}
+
 export const CSV_TYPES: readonly CsvType[] = NAMES.map((name, index) => ({
   index,
   name,
   kind: kindOf(index),
   withShipping: hasShipping(index),
+  extraData: isExtraData(index),
 }));
 
 /** Number of csv slots we emit; Keepa may add more, clients must not assume a size. */

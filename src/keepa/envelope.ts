@@ -70,11 +70,13 @@ export function refillInMs(refilledAt: number, nowMs: number): number {
 
 /**
  * How long a client should wait before its next request may run: until the next tick,
- * plus the minutes needed to climb back above zero when the balance is negative.
+ * plus the minutes needed to climb back above zero when the balance is negative. Null
+ * when nothing refills the bucket (trackings take the whole rate): waiting will not help.
  */
-export function retryAfterMs(tokensLeft: number, refillRate: number, refilledAt: number, nowMs: number): number {
+export function retryAfterMs(tokensLeft: number, refillRate: number, refilledAt: number, nowMs: number): number | null {
   const next = refillInMs(refilledAt, nowMs);
   if (tokensLeft > 0) return 0;
+  if (refillRate <= 0) return null;
   const extraTicks = Math.floor(-tokensLeft / refillRate);
   return next + extraTicks * REFILL_INTERVAL_MS;
 }
@@ -101,7 +103,9 @@ export interface KeepaEnvelope {
 export interface TokenSnapshot {
   readonly tokensLeft: number;
   readonly refilledAt: number;
+  /** The key's own rate; its trackings take `flowReduction` (rounded) of it each minute. */
   readonly refillRate: number;
+  readonly flowReduction: number;
 }
 
 /**
@@ -120,8 +124,7 @@ export function keepaEnvelope(
     tokensLeft: snapshot ? snapshot.tokensLeft : 0,
     refillIn: snapshot ? refillInMs(snapshot.refilledAt, nowMs) : 0,
     refillRate: snapshot ? snapshot.refillRate : 0,
-    // We never reduce the refill rate for tracked products (Keepa does).
-    tokenFlowReduction: 0,
+    tokenFlowReduction: snapshot ? snapshot.flowReduction : 0,
     tokensConsumed: snapshot ? tokensConsumed : 0,
     processingTimeInMs: Math.max(0, Math.round(processingTimeInMs)),
   };

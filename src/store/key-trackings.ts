@@ -8,6 +8,7 @@ import type { Database } from './db-types.js';
 import type { Store } from './database.js';
 import { fromKeepaMinute } from '../keepa/time.js';
 import { syncSchedule, type WatchedPair } from './schedule-sync.js';
+import { costPerUpdate } from '../alerts/token-flow.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -79,6 +80,7 @@ function merge(spec: TrackingSpec, existing: KeyTracking | undefined, now: numbe
     notification_type: spec.notificationType, individual_notification_interval: spec.individualNotificationInterval,
     update_interval: spec.updateInterval, meta_data: spec.metaData, rule_state: state,
     notification_csv: existing?.notificationCsv ?? [],
+    flow_cost_per_update: costPerUpdate(spec),
   };
 }
 
@@ -101,13 +103,14 @@ export async function upsertTrackings(
     const { rows: saved } = await sql<KeyTrackingRow>`
       INSERT INTO key_trackings AS k (key_id, list_name, asin, main_domain_id, domains, create_date, ttl_hours, expires_at,
         expire_notify, desired_prices_in_main_currency, threshold_values, notify_if, notification_type,
-        individual_notification_interval, update_interval, meta_data, is_active, notification_csv, rule_state)
+        individual_notification_interval, update_interval, meta_data, is_active, notification_csv, rule_state, flow_cost_per_update)
       SELECT ${keyId}, ${listName}, r->>'asin', (r->>'main_domain_id')::smallint,
              ARRAY(SELECT jsonb_array_elements_text(r->'domains')::smallint), (r->>'create_date')::int, (r->>'ttl_hours')::int,
              (r->>'expires_at')::int, (r->>'expire_notify')::boolean, (r->>'desired_prices_in_main_currency')::boolean,
              r->'threshold_values', r->'notify_if', ARRAY(SELECT jsonb_array_elements_text(r->'notification_type')::boolean),
              (r->>'individual_notification_interval')::int, (r->>'update_interval')::int, r->>'meta_data', true,
-             ARRAY(SELECT jsonb_array_elements_text(r->'notification_csv')::int), r->'rule_state'
+             ARRAY(SELECT jsonb_array_elements_text(r->'notification_csv')::int), r->'rule_state',
+             (r->>'flow_cost_per_update')::double precision
       FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS r
       ON CONFLICT (key_id, list_name, asin) DO UPDATE SET
         main_domain_id = EXCLUDED.main_domain_id, domains = EXCLUDED.domains, create_date = EXCLUDED.create_date,
@@ -115,7 +118,8 @@ export async function upsertTrackings(
         desired_prices_in_main_currency = EXCLUDED.desired_prices_in_main_currency, threshold_values = EXCLUDED.threshold_values,
         notify_if = EXCLUDED.notify_if, notification_type = EXCLUDED.notification_type,
         individual_notification_interval = EXCLUDED.individual_notification_interval, update_interval = EXCLUDED.update_interval,
-        meta_data = EXCLUDED.meta_data, is_active = true, rule_state = EXCLUDED.rule_state
+        meta_data = EXCLUDED.meta_data, is_active = true, rule_state = EXCLUDED.rule_state,
+        flow_cost_per_update = EXCLUDED.flow_cost_per_update
       RETURNING *`.execute(trx);
     const result = saved.map(trackingFromRow);
     await syncSchedule(trx, [...[...existing.values()].flatMap(pairsOf), ...result.flatMap(pairsOf)], fromKeepaMinute(now));

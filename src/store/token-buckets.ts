@@ -4,11 +4,15 @@
 // at 60 minutes' worth; charge only while the balance is positive).
 import type pg from 'pg';
 import { REFILL_INTERVAL_MS, TOKEN_LIFETIME_MINUTES } from '../keepa/envelope.js';
+import { FLOW_REFRESH_MS } from '../alerts/token-flow.js';
 
 export interface BucketRow {
   readonly keyId: number;
   readonly keyName: string;
+  /** The key's own rate (its subscription): what the envelope reports as refillRate. */
   readonly refillRate: number;
+  /** Tokens a minute the key's trackings take from it (Keepa's tokenFlowReduction). */
+  readonly flowReduction: number;
   /** Balance after this statement. */
   readonly tokens: number;
   readonly refilledAt: number;
@@ -16,31 +20,46 @@ export interface BucketRow {
   readonly admitted: boolean;
 }
 
-type AdmitRow = [keyId: number, name: string, refillRate: number, tokens: number, refilledAt: number, admitted: boolean];
+type AdmitRow = [keyId: number, name: string, refillRate: number, flow: number, tokens: number, refilledAt: number, admitted: boolean];
+
+// The refill rate left to a key is its own rate less its trackings' token flow, rounded
+// (src/alerts/token-flow.ts effectiveRefillRate: the same arithmetic in SQL).
+const EFFECTIVE_RATE = (rate: string, flow: string) => `greatest(0, ${rate} - round(${flow}))::bigint`;
 
 // The CTE locks the bucket row (FOR UPDATE re-reads the newest version after waiting for a
 // concurrent writer), so the refill and the charge are computed from the value this
-// statement replaces: two processes charging at once serialise on the row lock.
+// statement replaces: two processes charging at once serialise on the row lock. The
+// trackings' token flow is re-summed only when the stored figure is 5 minutes old (the
+// sub-select runs only in that branch), so a request usually reads one row.
 const ADMIT_SQL = `
   WITH cur AS (
     SELECT b.key_id, k.name, k.refill_rate, b.tokens, b.refilled_at,
-           greatest(0, ($2::bigint - b.refilled_at) / ${REFILL_INTERVAL_MS}) AS ticks
+           greatest(0, ($2::bigint - b.refilled_at) / ${REFILL_INTERVAL_MS}) AS ticks,
+           $2::bigint - b.flow_computed_at >= ${FLOW_REFRESH_MS} AS flow_stale,
+           CASE WHEN $2::bigint - b.flow_computed_at >= ${FLOW_REFRESH_MS}
+                THEN (SELECT coalesce(sum(t.flow_cost_per_update / (t.update_interval * 60.0)), 0)
+                      FROM key_trackings t WHERE t.key_id = b.key_id AND t.is_active)
+                ELSE b.flow_reduction END AS flow
     FROM api_keys k JOIN token_buckets b ON b.key_id = k.id
     WHERE k.key_hash = $1 AND k.revoked_at IS NULL
     FOR UPDATE OF b
+  ), rated AS (
+    SELECT *, ${EFFECTIVE_RATE('refill_rate', 'flow')} AS rate FROM cur
   ), refilled AS (
-    SELECT key_id, name, refill_rate,
+    SELECT key_id, name, refill_rate, flow, flow_stale,
            CASE WHEN ticks = 0 THEN tokens
-                ELSE least(tokens + ticks * refill_rate, refill_rate * ${TOKEN_LIFETIME_MINUTES}) END AS tokens,
+                ELSE least(tokens + ticks * rate, rate * ${TOKEN_LIFETIME_MINUTES}) END AS tokens,
            refilled_at + ticks * ${REFILL_INTERVAL_MS} AS refilled_at
-    FROM cur
+    FROM rated
   )
   UPDATE token_buckets b
   SET tokens = CASE WHEN r.tokens > 0 THEN r.tokens - $3::bigint ELSE r.tokens END,
-      refilled_at = r.refilled_at
+      refilled_at = r.refilled_at,
+      flow_reduction = r.flow,
+      flow_computed_at = CASE WHEN r.flow_stale THEN $2::bigint ELSE b.flow_computed_at END
   FROM refilled r
   WHERE b.key_id = r.key_id
-  RETURNING b.key_id, r.name, r.refill_rate, b.tokens, b.refilled_at, r.tokens > 0`;
+  RETURNING b.key_id, r.name, r.refill_rate, r.flow, b.tokens, b.refilled_at, r.tokens > 0`;
 
 /**
  * Authenticates a key by its hash and, in the same statement, refills its bucket and
@@ -56,8 +75,8 @@ export async function admitTokens(pool: pg.Pool, keyHash: string, nowMs: number,
   });
   const row = result.rows[0];
   if (!row) return null;
-  const [keyId, keyName, refillRate, tokens, refilledAt, admitted] = row;
-  return { keyId, keyName, refillRate, tokens: Number(tokens), refilledAt: Number(refilledAt), admitted };
+  const [keyId, keyName, refillRate, flow, tokens, refilledAt, admitted] = row;
+  return { keyId, keyName, refillRate, flowReduction: Number(flow), tokens: Number(tokens), refilledAt: Number(refilledAt), admitted };
 }
 
 type AdjustRow = [tokens: number, refilledAt: number];
@@ -76,7 +95,7 @@ export async function adjustTokens(
     name: 'pricekeep_adjust_tokens',
     text: `
       UPDATE token_buckets b
-      SET tokens = least(b.tokens - $2::bigint, greatest(b.tokens, k.refill_rate * ${TOKEN_LIFETIME_MINUTES}))
+      SET tokens = least(b.tokens - $2::bigint, greatest(b.tokens, ${EFFECTIVE_RATE('k.refill_rate', 'b.flow_reduction')} * ${TOKEN_LIFETIME_MINUTES}))
       FROM api_keys k
       WHERE b.key_id = $1 AND k.id = b.key_id
       RETURNING b.tokens, b.refilled_at`,

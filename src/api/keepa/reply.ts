@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { keepaEnvelope, retryAfterMs, type KeepaError } from '../../keepa/envelope.js';
+import { effectiveRefillRate, FLOW_REFRESH_MS } from '../../alerts/token-flow.js';
 import { isDatabaseUnavailable } from '../../store/index.js';
 import { keepaState } from './state.js';
 import { ApiError, invalidKey, unavailable, UNAVAILABLE_RETRY_AFTER_S } from './errors.js';
@@ -70,7 +71,9 @@ export async function sendKeepaError(request: FastifyRequest, reply: FastifyRepl
   }
   const { bucket } = keepaState(request);
   if (error.code === 'not_enough_tokens' && bucket) {
-    const waitMs = retryAfterMs(bucket.tokensLeft, bucket.refillRate, bucket.refilledAt, request.server.pricekeep.clock());
+    const rate = effectiveRefillRate(bucket.refillRate, bucket.flowReduction);
+    // With no refill left, the earliest change is the next token-flow refresh.
+    const waitMs = retryAfterMs(bucket.tokensLeft, rate, bucket.refilledAt, request.server.pricekeep.clock()) ?? FLOW_REFRESH_MS;
     reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
   }
   if (error.code === 'unavailable') reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));

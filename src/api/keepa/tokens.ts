@@ -7,6 +7,7 @@
 // ever costs tokens.
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { retryAfterMs } from '../../keepa/envelope.js';
+import { effectiveRefillRate } from '../../alerts/token-flow.js';
 import { admitTokens, adjustTokens } from '../../store/token-buckets.js';
 import { hashApiKey, isWellFormedApiKey } from '../../auth/api-key.js';
 import { keepaState } from './state.js';
@@ -40,10 +41,13 @@ export async function chargeTokens(request: FastifyRequest, cost: number): Promi
     tokensLeft: row.tokens,
     refilledAt: row.refilledAt,
     refillRate: row.refillRate,
+    flowReduction: row.flowReduction,
   };
   if (!row.admitted) {
-    const waitMs = retryAfterMs(row.tokens, row.refillRate, row.refilledAt, now);
-    throw new ApiError('not_enough_tokens', 'Not enough tokens.', `Tokens left: ${row.tokens}. Retry in ${waitMs} ms.`);
+    const waitMs = retryAfterMs(row.tokens, effectiveRefillRate(row.refillRate, row.flowReduction), row.refilledAt, now);
+    throw new ApiError('not_enough_tokens', 'Not enough tokens.', waitMs === null
+      ? `Tokens left: ${row.tokens}. The key's trackings take its whole refill rate (tokenFlowReduction ${row.flowReduction.toFixed(2)} of ${row.refillRate}/min): remove trackings or raise the rate.`
+      : `Tokens left: ${row.tokens}. Retry in ${waitMs} ms.`);
   }
   state.consumed += cost;
 }
