@@ -258,6 +258,12 @@ describe.each(testEngines())('alerts end to end on $name', (engine) => {
     expect(failed).toMatchObject({ attempts: 6, lastStatus: 503, lastError: 'http_status: answered 503' });
     const listed = await keepa('GET', 'type=list');
     expect(listed.body.trackings[0].deliveries).toMatchObject({ failed: 1, lastError: 'http_status: answered 503' });
+    // operators see it in GET /status (and `pricekeep status`)
+    const status = (await app.inject({ method: 'GET', url: '/status' })).json();
+    expect(status.deliveries.webhook).toMatchObject({ failed: 1, pending: 0 });
+    expect(status.deliveries.webhook.delivered).toBeGreaterThanOrEqual(2);
+    expect(status.deliveries.email.delivered).toBeGreaterThanOrEqual(1);
+    expect(status.deliveries.lastFailure).toMatchObject({ channel: 'webhook', topic: 'keepa.notification', subject: failed!.subject, error: 'http_status: answered 503' });
   });
 
   it('refuses a webhook at 127.0.0.1 or 169.254.169.254 with a clear error unless allowed', async () => {

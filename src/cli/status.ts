@@ -10,6 +10,10 @@ function rate(window: { scrapes: number; ok: number; successRate: number | null 
   return `${window.scrapes} scrapes, ${window.ok} ok (${percent})`;
 }
 
+function counts(c: { pending: number; delivered: number; failed: number }): string {
+  return `${c.delivered} delivered, ${c.pending} pending, ${c.failed} failed`;
+}
+
 export function register(program: Command): void {
   viaServer(program.command('status'))
     .description('the scheduler queue, success rates and errors by code (what GET /status shows)')
@@ -23,14 +27,21 @@ export function register(program: Command): void {
       }
       const q = report.queue;
       const errors = Object.entries(report.errorsByCode).map(([code, n]) => `${code} ${n}`).join(', ');
+      const halt = report.halt;
       stdout(
         [
+          ...(halt ? [`HALTED:     scraping stopped since ${new Date(halt.since).toISOString()} (${halt.code}: ${halt.message}); fix it, then \`pricekeep track resume\``] : []),
           `tracked:    ${q.tracked} (${q.active} active, ${q.inactive} inactive)`,
           `due now:    ${q.due}`,
           `leased:     ${q.leased}`,
           `last hour:  ${rate(report.lastHour)}`,
           `last day:   ${rate(report.lastDay)}`,
           `errors:     ${errors || 'none'} (last day)`,
+          `webhooks:   ${counts(report.deliveries.webhook)}`,
+          `e-mails:    ${counts(report.deliveries.email)}`,
+          ...(report.deliveries.lastFailure
+            ? [`last failed delivery: ${report.deliveries.lastFailure.channel} ${report.deliveries.lastFailure.topic} ${report.deliveries.lastFailure.subject} at ${report.deliveries.lastFailure.at ?? '-'}: ${report.deliveries.lastFailure.error ?? 'no error recorded'}`]
+            : []),
         ].join('\n') + '\n',
       );
     });

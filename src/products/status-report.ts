@@ -1,6 +1,7 @@
 // What GET /status answers and `pricekeep status` prints: the scheduler's queue and
-// recent scrape health. One shape for both, read through the store.
+// recent scrape health, and the outbox of deliveries. One shape for both, read through the store.
 import { trackingStatus, type Store, type TrackingStatus } from '../store/index.js';
+import { deliveryHealth, type DeliveryHealth } from '../store/deliveries.js';
 
 export interface StatusReport {
   readonly queue: { readonly tracked: number; readonly active: number; readonly inactive: number; readonly due: number; readonly leased: number };
@@ -9,6 +10,8 @@ export interface StatusReport {
   readonly errorsByCode: TrackingStatus['errorsByCode'];
   /** Set while scraping is halted (a `halt` error: fix the cause, then `pricekeep track resume`). */
   readonly halt: TrackingStatus['halt'];
+  /** Alert and batch pushes in the outbox: per channel pending/delivered/failed, newest failure. */
+  readonly deliveries: DeliveryHealth;
 }
 
 export async function statusReport(store: Store, now?: Date): Promise<StatusReport> {
@@ -19,5 +22,6 @@ export async function statusReport(store: Store, now?: Date): Promise<StatusRepo
     lastDay: s.lastDay,
     errorsByCode: s.errorsByCode,
     halt: s.halt,
+    deliveries: await deliveryHealth(store.db),
   };
 }

@@ -148,3 +148,34 @@ export async function deliveryCounts(db: Db, topic?: string): Promise<DeliveryCo
     FROM deliveries WHERE ${topic ?? null}::text IS NULL OR topic = ${topic ?? null}::text`.execute(db);
   return rows[0]!;
 }
+
+/** Outbox health for operators: counts per channel and status, and the newest failure. */
+export interface DeliveryHealth {
+  readonly webhook: DeliveryCounts;
+  readonly email: DeliveryCounts;
+  /** The newest delivery given up on (its target is left out: a URL may carry a secret). */
+  readonly lastFailure: { readonly topic: string; readonly channel: DeliveryChannel; readonly subject: string; readonly error: string | null; readonly at: string | null } | null;
+}
+
+export async function deliveryHealth(db: Db): Promise<DeliveryHealth> {
+  const { rows } = await sql<{ channel: DeliveryChannel; pending: number; delivered: number; failed: number }>`
+    SELECT channel,
+           count(*) FILTER (WHERE status = 'pending')::int AS pending,
+           count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
+           count(*) FILTER (WHERE status = 'failed')::int AS failed
+    FROM deliveries GROUP BY channel`.execute(db);
+  const zero: DeliveryCounts = { pending: 0, delivered: 0, failed: 0 };
+  const of = (channel: DeliveryChannel): DeliveryCounts => {
+    const row = rows.find((r) => r.channel === channel);
+    return row ? { pending: row.pending, delivered: row.delivered, failed: row.failed } : zero;
+  };
+  const { rows: failures } = await sql<{ topic: string; channel: DeliveryChannel; subject: string; last_error: string | null; last_attempt_at: Date | null }>`
+    SELECT topic, channel, subject, last_error, last_attempt_at FROM deliveries
+    WHERE status = 'failed' ORDER BY last_attempt_at DESC NULLS LAST, id DESC LIMIT 1`.execute(db);
+  const f = failures[0];
+  return {
+    webhook: of('webhook'),
+    email: of('email'),
+    lastFailure: f ? { topic: f.topic, channel: f.channel, subject: f.subject, error: f.last_error, at: f.last_attempt_at ? new Date(f.last_attempt_at).toISOString() : null } : null,
+  };
+}
