@@ -1,7 +1,10 @@
 // Every row of ASA's error table from a real cause, against the ASA protocol with the real
 // scraper and a stand-in Amazon: status, body shape {error,message,docs_url,request_id}
 // (+ params for 501), Asa-Cost 0, the credits unchanged, and Retry-After where ASA sends it.
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAsaScrape } from '../jobs/asa-scrape.js';
+import type { Scraper } from '../src/scraper/index.js';
 import { buildServer } from '../src/api/server.js';
 import { revokeAsaKey } from '../src/store/asa-keys.js';
 import { addTracking } from '../src/store/index.js';
@@ -64,6 +67,52 @@ describe.each(testEngines())('ASA error table on $name', (engine) => {
     const broke = await createTestAsaKey(h.store, { workspace: 'broke', credits: 4 });
     await expectError(product('B09HN3Q81F'), 402, 'insufficient_credits', broke.key, broke.workspaceId);
     expect(h.amazon.hits.get('B09HN3Q81F')).toBeUndefined();
+  });
+
+  it('403 forbidden_region: a key limited to some marketplaces asks for another, sync or in a batch; nothing is scraped', async () => {
+    const usOnly = await createTestAsaKey(h.store, { workspace: 'regions', name: 'us-only', credits: 100, marketplaces: ['com'] });
+    const hits = h.amazon.hits.get('B09HN3Q81F') ?? 0;
+    const res = await expectError('/api/v1/amazon/product?query=B09HN3Q81F&domain=de', 403, 'forbidden_region', usOnly.key, usOnly.workspaceId);
+    expect(res.json().message).toMatch(/may scrape com only, not de/);
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(h.amazon.hits.get('B09HN3Q81F') ?? 0).toBe(hits);
+    const batch = await h.app.inject({
+      method: 'POST', url: '/api/v1/amazon/batch', headers: { authorization: `Bearer ${usOnly.key}` },
+      payload: { endpoint: 'amazon.product', items: [{ query: 'B09HN3Q81F', domain: 'com' }, { query: 'B09HN3Q81F', domain: 'co.jp' }, { query: 'B09HN3Q81F', domain: 'de' }] },
+    });
+    expect([batch.statusCode, batch.json().error]).toEqual([403, 'forbidden_region']);
+    expect(batch.json().message).toMatch(/not co\.jp, de/);
+    // a bad key outranks it; the key's own marketplace is served and paid
+    await expectError('/api/v1/amazon/product?query=B09HN3Q81F&domain=de', 401, 'unauthorized', null);
+    expect((await get(product('B09HN3Q81F'), usOnly.key)).statusCode).toBe(200);
+    expect(await balanceOf(h.store, usOnly.workspaceId)).toBe(95);
+  });
+
+  it('500 internal_error with Retry-After 5: a bug below the route, logged with the request_id; the slot is freed', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    // A scraper backend with a bug: the exception no scrape outcome accounts for.
+    const buggy = Object.create(h.scraper) as Scraper;
+    buggy.scrapeProduct = async () => { throw new TypeError("Cannot read properties of undefined (reading 'price')"); };
+    const app = await buildServer({ store: h.store, config: h.config, clock: h.clock.now, logger, asaScrape: createAsaScrape(h.store, buggy, { clock: h.clock.now }) });
+    try {
+      const one = await createTestAsaKey(h.store, { workspace: 'bugs', name: 'hits-a-bug', credits: 100, plan: 'custom', limits: { concurrency: 1, rps: 100, burst: 200 } });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const res = await app.inject({ method: 'GET', url: product('B09HN3Q81F'), headers: { authorization: `Bearer ${one.key}` } });
+        const body = res.json();
+        // the second attempt is admitted: the first one's concurrency slot (1 of 1) was freed
+        expect([res.statusCode, body.error]).toEqual([500, 'internal_error']);
+        expect(Object.keys(body).sort()).toEqual(BODY_KEYS);
+        expect(body.message).not.toMatch(/price|TypeError/); // no internals in the answer
+        expect(res.headers['retry-after']).toBe('5');
+        expect(res.headers['asa-cost']).toBe('0');
+        const logged = lines.map((l) => JSON.parse(l)).find((l) => l.level === 50 && l.request_id === body.request_id);
+        expect(logged?.err?.message).toMatch(/reading 'price'/);
+      }
+      expect(await balanceOf(h.store, one.workspaceId)).toBe(100);
+    } finally {
+      await app.close();
+    }
   });
 
   it('404 not_found: an unknown path under /api/', async () => {

@@ -16,6 +16,19 @@ interface CreateOptions {
   concurrency?: string;
   rps?: string;
   burst?: string;
+  marketplaces?: string;
+}
+
+/** `--marketplaces com,de`: TLDs of the 20 marketplaces, as the API's `domain` parameter takes them. */
+async function marketplacesOption(raw: string | undefined): Promise<string[] | null> {
+  if (raw === undefined) return null;
+  const { MARKETPLACES, isMarketplaceTld } = await import('../marketplaces.js');
+  const tlds = [...new Set(raw.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  const unknown = tlds.filter((t) => !isMarketplaceTld(t));
+  if (tlds.length === 0 || unknown.length > 0) {
+    throw new CliError(`--marketplaces takes a comma-separated list of ${[...MARKETPLACES.keys()].join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`, 2);
+  }
+  return tlds;
 }
 
 function textOption(flag: string, raw: string): string {
@@ -36,13 +49,14 @@ async function create(options: CreateOptions): Promise<void> {
   const concurrency = options.concurrency === undefined ? base.concurrency : integerOption('--concurrency', options.concurrency, 1, 10_000);
   const rps = options.rps === undefined ? base.rps : integerOption('--rps', options.rps, 1, 100_000);
   const burst = options.burst !== undefined ? integerOption('--burst', options.burst, rps, 200_000) : options.rps !== undefined ? rps * 2 : base.burst;
+  const marketplaces = await marketplacesOption(options.marketplaces);
   const { generateAsaKey, hashAsaKey, asaKeyShortPrefix } = await import('../asa/key-format.js');
   const { createAsaKey } = await import('../store/asa-keys.js');
   const key = generateAsaKey();
   await withStore(async (store) => {
     const result = await createAsaKey(store.db, {
       workspace, name, keyHash: hashAsaKey(key), keyPrefix: asaKeyShortPrefix(key), plan: options.plan as never,
-      limits: { concurrency, rps, burst }, credits, nowMs: Date.now(),
+      limits: { concurrency, rps, burst }, credits, nowMs: Date.now(), marketplaces,
     });
     if (!result.created) {
       throw new CliError(result.reason === 'name_taken'
@@ -51,7 +65,7 @@ async function create(options: CreateOptions): Promise<void> {
     }
     process.stderr.write(
       `pricekeep: ASA key ${result.id} "${name}" in workspace "${workspace}" (${options.plan}: ${concurrency} in flight, ` +
-        `${rps} rps, burst ${burst}); workspace balance ${result.balance} credits. ` +
+        `${rps} rps, burst ${burst}; marketplaces: ${marketplaces?.join(', ') ?? 'all'}); workspace balance ${result.balance} credits. ` +
         `It is shown only now; only its hash is stored.\n`,
     );
   });
@@ -63,7 +77,7 @@ async function list(options: { all?: boolean; json?: boolean }): Promise<void> {
   await withStore(async (store) => {
     const keys = (await listAsaKeys(store.db, { includeRevoked: options.all === true })).map((k) => ({
       id: k.id, workspace: k.workspace, name: k.name, prefix: k.keyPrefix, plan: k.plan, ...k.limits,
-      balance: k.balance, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null,
+      marketplaces: k.marketplaces, balance: k.balance, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null,
     }));
     if (options.json) {
       process.stdout.write(`${JSON.stringify(keys)}\n`);
@@ -74,9 +88,9 @@ async function list(options: { all?: boolean; json?: boolean }): Promise<void> {
       return;
     }
     process.stdout.write(formatTable([
-      ['ID', 'WORKSPACE', 'NAME', 'KEY', 'PLAN', 'CONC', 'RPS', 'BURST', 'BALANCE', 'CREATED', 'REVOKED'],
+      ['ID', 'WORKSPACE', 'NAME', 'KEY', 'PLAN', 'CONC', 'RPS', 'BURST', 'MARKETPLACES', 'BALANCE', 'CREATED', 'REVOKED'],
       ...keys.map((k) => [String(k.id), k.workspace, k.name, `${k.prefix}…`, k.plan, String(k.concurrency), String(k.rps),
-        String(k.burst), String(k.balance), k.createdAt, k.revokedAt ?? '-']),
+        String(k.burst), k.marketplaces?.join(',') ?? 'all', String(k.balance), k.createdAt, k.revokedAt ?? '-']),
     ]));
   });
 }
@@ -116,6 +130,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'custom plan: requests in flight at once')
     .option('--rps <n>', 'custom plan: sustained requests per second')
     .option('--burst <n>', 'custom plan: burst ceiling in requests per second (default 2 × rps)')
+    .option('--marketplaces <tlds>', 'limit the key to these marketplaces, e.g. com,de (others: 403 forbidden_region); default all')
     .action(create);
   asa.command('list').description('list keys with plan, limits and workspace balance').option('--all', 'include revoked keys').option('--json', 'print JSON').action(list);
   asa

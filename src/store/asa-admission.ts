@@ -3,7 +3,7 @@
 // bucket and workspace credits. The caller passes its clock's unix ms.
 import type pg from 'pg';
 
-export type AdmitOutcome = 'admitted' | 'unauthorized' | 'revoked' | 'insufficient_credits' | 'concurrency' | 'rps';
+export type AdmitOutcome = 'admitted' | 'unauthorized' | 'revoked' | 'forbidden_region' | 'insufficient_credits' | 'concurrency' | 'rps';
 
 export interface Admission {
   readonly outcome: AdmitOutcome;
@@ -20,6 +20,9 @@ export interface Admission {
   readonly retryAfter: number | null;
   /** Credits left to spend after this request's reservation. */
   readonly available: number;
+  /** forbidden_region: the requested marketplaces the key may not scrape, and those it may. */
+  readonly denied: readonly string[];
+  readonly allowed: readonly string[] | null;
 }
 
 export interface AdmitRequest {
@@ -30,6 +33,8 @@ export interface AdmitRequest {
   readonly cost: number;
   /** How long the request holds its concurrency slot at most (a crashed process's slot comes back after it). */
   readonly leaseMs: number;
+  /** Marketplaces (TLDs) the request would scrape, checked against the key's (schema/023). */
+  readonly marketplaces?: readonly string[];
 }
 
 /** UTC calendar day of a unix-ms instant, as usage rows count it. */
@@ -40,8 +45,8 @@ export function usageDay(nowMs: number): string {
 export async function admitAsaRequest(pool: pg.Pool, request: AdmitRequest): Promise<Admission> {
   const { rows } = await pool.query<{ r: Record<string, unknown> }>({
     name: 'pricekeep_asa_admit',
-    text: 'SELECT asa_admit($1, $2, $3, $4, $5, $6) AS r',
-    values: [request.keyHash, request.requestId, Math.floor(request.nowMs), request.cost, Math.ceil(request.leaseMs), usageDay(request.nowMs)],
+    text: 'SELECT asa_admit($1, $2, $3, $4, $5, $6, $7::text[]) AS r',
+    values: [request.keyHash, request.requestId, Math.floor(request.nowMs), request.cost, Math.ceil(request.leaseMs), usageDay(request.nowMs), [...(request.marketplaces ?? [])]],
   });
   const r = rows[0]!.r;
   const num = (v: unknown) => (typeof v === 'number' ? v : 0);
@@ -56,6 +61,8 @@ export async function admitAsaRequest(pool: pg.Pool, request: AdmitRequest): Pro
     rps: num(r.rps),
     retryAfter: typeof r.retry_after === 'number' ? r.retry_after : null,
     available: num(r.available),
+    denied: Array.isArray(r.denied) ? (r.denied as string[]) : [],
+    allowed: Array.isArray(r.marketplaces) ? (r.marketplaces as string[]) : null,
   };
 }
 

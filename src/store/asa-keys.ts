@@ -19,6 +19,8 @@ export interface NewAsaKey {
   readonly credits: number;
   /** Unix ms: the bucket starts full at this instant. */
   readonly nowMs: number;
+  /** Marketplaces (TLDs) the key may scrape; null or absent: all (schema/023). */
+  readonly marketplaces?: readonly string[] | null;
 }
 
 export type CreateAsaKeyResult =
@@ -53,9 +55,9 @@ export async function createAsaKey(db: Db, key: NewAsaKey): Promise<CreateAsaKey
     if (live[0]!.n >= MAX_LIVE_KEYS_PER_WORKSPACE) return { created: false, reason: 'too_many_keys' } as const;
     const { limits } = key;
     const { rows } = await sql<{ id: number }>`
-      INSERT INTO asa_keys (workspace_id, name, key_hash, key_prefix, plan, concurrency, rps, burst)
+      INSERT INTO asa_keys (workspace_id, name, key_hash, key_prefix, plan, concurrency, rps, burst, marketplaces)
       VALUES (${workspace.id}, ${key.name}, ${key.keyHash}, ${key.keyPrefix}, ${key.plan},
-              ${limits.concurrency}, ${limits.rps}, ${limits.burst})
+              ${limits.concurrency}, ${limits.rps}, ${limits.burst}, ${key.marketplaces ? [...key.marketplaces] : null}::text[])
       RETURNING id`.execute(trx);
     const id = rows[0]!.id;
     const capacityMilli = (limits.rps + (limits.burst - limits.rps) * 3) * 1000;
@@ -84,6 +86,8 @@ export interface AsaKeyRow {
   readonly keyPrefix: string;
   readonly plan: AsaPlanName;
   readonly limits: RateLimits;
+  /** null: every marketplace. */
+  readonly marketplaces: readonly string[] | null;
   readonly balance: number;
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
@@ -91,7 +95,7 @@ export interface AsaKeyRow {
 
 interface KeyRowSql {
   id: number; workspace: string; workspace_id: number; name: string; key_prefix: string; plan: AsaPlanName;
-  concurrency: number; rps: number; burst: number; balance: number; created_at: Date; revoked_at: Date | null;
+  concurrency: number; rps: number; burst: number; marketplaces: string[] | null; balance: number; created_at: Date; revoked_at: Date | null;
 }
 
 const fromRow = (r: KeyRowSql): AsaKeyRow => ({
@@ -102,6 +106,7 @@ const fromRow = (r: KeyRowSql): AsaKeyRow => ({
   keyPrefix: r.key_prefix,
   plan: r.plan,
   limits: { concurrency: r.concurrency, rps: r.rps, burst: r.burst },
+  marketplaces: r.marketplaces,
   balance: Number(r.balance),
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
@@ -110,7 +115,7 @@ const fromRow = (r: KeyRowSql): AsaKeyRow => ({
 export async function listAsaKeys(db: Db, options: { includeRevoked?: boolean; workspaceId?: number } = {}): Promise<AsaKeyRow[]> {
   const { rows } = await sql<KeyRowSql>`
     SELECT k.id, w.name AS workspace, w.id AS workspace_id, k.name, k.key_prefix, k.plan, k.concurrency, k.rps, k.burst,
-           w.balance, k.created_at, k.revoked_at
+           k.marketplaces, w.balance, k.created_at, k.revoked_at
     FROM asa_keys k JOIN asa_workspaces w ON w.id = k.workspace_id
     WHERE (${options.includeRevoked === true} OR k.revoked_at IS NULL)
       AND (${options.workspaceId ?? null}::int IS NULL OR w.id = ${options.workspaceId ?? null}::int)

@@ -35,13 +35,14 @@ export interface NewKey {
 
 export async function createTestAsaKey(
   store: Store,
-  options: { workspace: string; name?: string; credits: number; plan?: AsaPlanName; limits?: RateLimits; nowMs?: number },
+  options: { workspace: string; name?: string; credits: number; plan?: AsaPlanName; limits?: RateLimits; nowMs?: number; marketplaces?: string[] },
 ): Promise<NewKey> {
   const key = generateAsaKey();
   const plan = options.plan ?? 'free';
   const result = await createAsaKey(store.db, {
     workspace: options.workspace, name: options.name ?? 'test', keyHash: hashAsaKey(key), keyPrefix: asaKeyShortPrefix(key),
     plan, limits: options.limits ?? ASA_PLANS[plan], credits: options.credits, nowMs: options.nowMs ?? Date.now(),
+    marketplaces: options.marketplaces ?? null,
   });
   if (!result.created) throw new Error(`key not created: ${result.reason}`);
   return { key, id: result.id, workspaceId: result.workspaceId };
@@ -58,6 +59,7 @@ export interface AsaHarness {
   readonly clock: SimClock;
   readonly amazon: StandInAmazon;
   readonly config: Config;
+  readonly scraper: Scraper;
   readonly app: FastifyInstance;
   close(): Promise<void>;
 }
@@ -71,7 +73,7 @@ export async function asaHarness(engine: TestEngine, env: Record<string, string>
   const scraper: Scraper = createScraper(config.scraper, { random: () => 0.5 });
   const app = await buildServer({ store, config, clock: clock.now, logger: silentLogger, asaScrape: createAsaScrape(store, scraper, { clock: clock.now }) });
   return {
-    database, store, clock, amazon, config, app,
+    database, store, clock, amazon, config, app, scraper,
     async close() {
       await app.close();
       await scraper.close();

@@ -26,12 +26,15 @@ export async function checkKey(request: FastifyRequest): Promise<void> {
   if (key.revoked) throw new AsaApiError('revoked', `API key ${key.keyPrefix}… was revoked`);
 }
 
-/** Authenticates and admits the request, reserving `cost` credits; throws the refusal. */
-export async function admit(request: FastifyRequest, reply: FastifyReply, cost: number): Promise<Admission> {
+/**
+ * Authenticates and admits the request, reserving `cost` credits; throws the refusal.
+ * `marketplaces`: the TLDs the request would scrape (a key may be limited to some).
+ */
+export async function admit(request: FastifyRequest, reply: FastifyReply, cost: number, marketplaces: readonly string[] = []): Promise<Admission> {
   const keyHash = bearerKeyHash(request);
   const state = asaState(request);
   const { store, clock, config } = request.server.pricekeep;
-  const admission = await admitAsaRequest(store.pool, { keyHash, requestId: state.requestId, nowMs: clock(), cost, leaseMs: config.asa.leaseMs });
+  const admission = await admitAsaRequest(store.pool, { keyHash, requestId: state.requestId, nowMs: clock(), cost, leaseMs: config.asa.leaseMs, marketplaces });
   if (admission.keyPrefix) {
     request.log = request.log.child({ key: `${admission.keyPrefix}…` });
     reply.log = request.log;
@@ -45,6 +48,10 @@ export async function admit(request: FastifyRequest, reply: FastifyReply, cost: 
       throw new AsaApiError('unauthorized', 'unknown API key');
     case 'revoked':
       throw new AsaApiError('revoked', `API key ${admission.keyPrefix}… was revoked`);
+    case 'forbidden_region':
+      throw new AsaApiError('forbidden_region',
+        `key ${admission.keyPrefix}… may scrape ${admission.allowed!.join(', ')} only, not ${admission.denied.join(', ')}: ` +
+          'its egress is limited to those marketplaces (ask the operator for a key that covers them, or drop them from the request)');
     case 'insufficient_credits':
       throw new AsaApiError('insufficient_credits', `this request needs ${cost} credits and the workspace has ${admission.available} available; add credits with \`pricekeep asa-keys add-credits\``);
     case 'concurrency':

@@ -7,6 +7,8 @@ import { isDatabaseUnavailable } from '../../store/index.js';
 
 /** Seconds a client is told to wait when the database is out of reach. */
 export const UNAVAILABLE_RETRY_AFTER_S = 5;
+/** Seconds a client is told to wait after an unexpected error (ASA: "yes, after ~5s"). */
+export const INTERNAL_ERROR_RETRY_AFTER_S = 5;
 
 export class AsaApiError extends Error {
   override readonly name = 'AsaApiError';
@@ -46,5 +48,6 @@ export function asAsaError(error: unknown): AsaApiError {
     // Malformed JSON body, unsupported media type, body or URL too large, bad URL encoding.
     return new AsaApiError('invalid_params', (error as Error).message);
   }
-  return new AsaApiError('internal_error', 'unexpected error; it has been logged with this request_id');
+  // ASA: "retry after ~5s"; the header lets the docs' retry loop wait that long.
+  return new AsaApiError('internal_error', 'unexpected error; it has been logged with this request_id', { retryAfter: INTERNAL_ERROR_RETRY_AFTER_S });
 }

@@ -10,7 +10,7 @@ import { parseAsaParams, requestUnits, type AsaEndpoint } from '../../../asa/par
 import { BASIC_REQUEST_CREDITS } from '../../../asa/plans.js';
 import { checkWebhookUrl, generateWebhookSecret } from '../../../net/index.js';
 import { createBatch, readBatch } from '../../../store/asa-batches.js';
-import { admit, settle } from '../admission.js';
+import { admit, checkKey, settle } from '../admission.js';
 import { AsaApiError } from '../errors.js';
 import { asaState } from '../state.js';
 
@@ -30,27 +30,51 @@ async function checkedWebhookUrl(raw: unknown, allowPrivate: boolean): Promise<s
   return raw;
 }
 
+interface CheckedItems {
+  readonly body: Record<string, unknown>;
+  readonly endpoint: AsaEndpoint;
+  readonly items: readonly Record<string, unknown>[];
+  /** Credits of the cheapest item: a batch none of whose items can be paid for is refused. */
+  readonly leastCost: number;
+  /** Every marketplace the items scrape. */
+  readonly marketplaces: readonly string[];
+}
+
+/** The body checked as the sync endpoints check one request, per item; throws the first problem. */
+function checkItems(body: unknown): CheckedItems {
+  if (!isObject(body)) throw new AsaApiError('invalid_params', 'send a JSON object {"endpoint","items","webhook_url"} with Content-Type: application/json');
+  const endpoint = body.endpoint as AsaEndpoint;
+  if (!ENDPOINTS.includes(endpoint)) throw new AsaApiError('invalid_params', `endpoint must be amazon.product or amazon.search, got ${JSON.stringify(body.endpoint ?? null)}`);
+  const items = body.items;
+  if (!Array.isArray(items) || items.length < 1 || items.length > MAX_BATCH_ITEMS) {
+    throw new AsaApiError('invalid_params', `items must be an array of 1 to ${MAX_BATCH_ITEMS} objects`);
+  }
+  let leastCost = Infinity;
+  const marketplaces = new Set<string>();
+  for (const [n, item] of items.entries()) {
+    if (!isObject(item)) throw new AsaApiError('invalid_params', `items[${n}] must be an object of the ${endpoint} parameters`);
+    const parsed = parseAsaParams(endpoint, item);
+    if (!parsed.ok) {
+      const { problem } = parsed;
+      throw new AsaApiError(problem.code, `items[${n}]: ${problem.message}`, problem.code === 'not_implemented' ? { params: problem.params } : {});
+    }
+    leastCost = Math.min(leastCost, requestUnits(parsed.request) * BASIC_REQUEST_CREDITS);
+    marketplaces.add(parsed.request.tld);
+  }
+  return { body, endpoint, items: items as Record<string, unknown>[], leastCost, marketplaces: [...marketplaces] };
+}
+
 export async function batchRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/v1/amazon/batch', async (request, reply) => {
-    const admission = await admit(request, reply, 0);
-    const body = request.body;
-    if (!isObject(body)) throw new AsaApiError('invalid_params', 'send a JSON object {"endpoint","items","webhook_url"} with Content-Type: application/json');
-    const endpoint = body.endpoint as AsaEndpoint;
-    if (!ENDPOINTS.includes(endpoint)) throw new AsaApiError('invalid_params', `endpoint must be amazon.product or amazon.search, got ${JSON.stringify(body.endpoint ?? null)}`);
-    const items = body.items;
-    if (!Array.isArray(items) || items.length < 1 || items.length > MAX_BATCH_ITEMS) {
-      throw new AsaApiError('invalid_params', `items must be an array of 1 to ${MAX_BATCH_ITEMS} objects`);
+    let checked: CheckedItems;
+    try {
+      checked = checkItems(request.body);
+    } catch (error) {
+      await checkKey(request); // a bad key outranks a bad body
+      throw error;
     }
-    let leastCost = Infinity;
-    for (const [n, item] of items.entries()) {
-      if (!isObject(item)) throw new AsaApiError('invalid_params', `items[${n}] must be an object of the ${endpoint} parameters`);
-      const parsed = parseAsaParams(endpoint, item);
-      if (!parsed.ok) {
-        const { problem } = parsed;
-        throw new AsaApiError(problem.code, `items[${n}]: ${problem.message}`, problem.code === 'not_implemented' ? { params: problem.params } : {});
-      }
-      leastCost = Math.min(leastCost, requestUnits(parsed.request) * BASIC_REQUEST_CREDITS);
-    }
+    const { body, endpoint, items, leastCost } = checked;
+    const admission = await admit(request, reply, 0, checked.marketplaces);
     const { store, clock, config } = request.server.pricekeep;
     const webhookUrl = await checkedWebhookUrl(body.webhook_url, config.alerts.webhookAllowPrivate);
     if (admission.available < leastCost) {

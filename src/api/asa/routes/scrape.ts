@@ -27,7 +27,7 @@ async function scrape(endpoint: AsaEndpoint, request: FastifyRequest, reply: Fas
   const { asaScrape, config } = request.server.pricekeep;
   if (!asaScrape) throw new AsaApiError('capacity', 'this server runs no scraper', { retryAfter: 60 });
   const cost = requestUnits(parsed.request) * BASIC_REQUEST_CREDITS;
-  await admit(request, reply, cost);
+  await admit(request, reply, cost, [parsed.request.tld]);
   // The scrape may not outlive the concurrency lease it runs under.
   const deadline = AbortSignal.timeout(Math.max(1000, config.asa.leaseMs - 1000));
   let result: AsaScrapeResult;
