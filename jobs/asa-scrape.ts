@@ -57,7 +57,15 @@ export function createAsaScrape(store: Store, scraper: Scraper, options: AsaScra
       attempts += outcome.attempts.length;
       sourceStatus = outcome.attempts.at(-1)?.http_status ?? sourceStatus;
       if (!outcome.ok) return { body: null, error: outcome.error, httpStatus: outcome.error.httpStatus, attempts, resolvedUrl: null, sourceStatus, durationMs: elapsed() };
-      products.push(...outcome.search.products);
+      // Positions run on across the pages fetched, as a rank tracker reads them (page 2's
+      // first organic result is the one after page 1's last).
+      const organicBefore = products.filter((p) => p.organic_position !== null).length;
+      const sponsoredBefore = products.filter((p) => p.sponsored_position !== null).length;
+      products.push(...outcome.search.products.map((p) => ({
+        ...p,
+        organic_position: p.organic_position === null ? null : p.organic_position + organicBefore,
+        sponsored_position: p.sponsored_position === null ? null : p.sponsored_position + sponsoredBefore,
+      })));
       resolvedUrl ??= outcome.source?.url ?? outcome.search.url;
       if (outcome.source?.html !== undefined) htmls.push(outcome.source.html);
     }

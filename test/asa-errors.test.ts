@@ -184,6 +184,30 @@ describe.each(testEngines())('ASA error table on $name', (engine) => {
     expect(await balanceOf(h.store, live.workspaceId)).toBe(before - 5);
   });
 
+  it('a search of several pages fetches each page once, charges 5 credits a page, and numbers positions across pages', async () => {
+    const before = await balanceOf(h.store, live.workspaceId);
+    const one = await get('/api/v1/amazon/search?query=portable+charger&domain=com');
+    expect(one.statusCode).toBe(200);
+    const perPage = one.json().products as { asin: string; organic_position: number | null }[];
+    const organicPerPage = perPage.filter((p) => p.organic_position !== null).length;
+    expect(organicPerPage).toBeGreaterThan(5);
+    h.amazon.searches.length = 0;
+    const three = await get('/api/v1/amazon/search?query=portable+charger&domain=com&start_page=2&pages=3&sort_by=price_asc');
+    expect(three.statusCode).toBe(200);
+    expect(h.amazon.searches.map((q) => [q.get('k'), q.get('page'), q.get('s')])).toEqual([
+      ['portable charger', '2', 'price-asc-rank'], ['portable charger', '3', 'price-asc-rank'], ['portable charger', '4', 'price-asc-rank'],
+    ]);
+    const body = three.json();
+    expect(body.page).toBe(2);
+    expect(body.products).toHaveLength(perPage.length * 3);
+    const organic = body.products.map((p: { organic_position: number | null }) => p.organic_position).filter((n: number | null) => n !== null);
+    expect(organic).toEqual(Array.from({ length: organicPerPage * 3 }, (_, i) => i + 1));
+    expect(three.headers).toMatchObject({ 'asa-cost': '15', 'asa-attempts': '3' });
+    expect(await balanceOf(h.store, live.workspaceId)).toBe(before - 5 - 15);
+    // more pages than the docs allow is a parameter error, free
+    await expectError('/api/v1/amazon/search?query=portable+charger&domain=com&pages=11', 400, 'invalid_params');
+  });
+
   it('records a paid scrape of a tracked product as an observation, change-only; an untracked one is not stored', async () => {
     await addTracking(h.store, 1, ['B0TRACKED1'], 60);
     const points = async (asin: string) =>

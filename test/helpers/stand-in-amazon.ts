@@ -35,6 +35,8 @@ export interface StandInAmazon {
   readonly maxInFlightPerAsin: () => number;
   /** The same, for each ASIN (or search) seen. */
   readonly maxInFlightByAsin: Map<string, number>;
+  /** The query string of every search-page request, in order. */
+  readonly searches: URLSearchParams[];
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function standInAmazon(options: StandInOptions = {}): Promise<Stand
   // ASINs starting B0JP get the small co.jp page (bulk tests), all others the amazon.com one.
   const productPage = (asin: string) => (asin.startsWith('B0JP') ? jp.replaceAll('B0JPTEST01', asin) : com.replaceAll('B07G2L3JMM', asin));
   const hits = new Map<string, number>();
+  const searches: URLSearchParams[] = [];
   const inFlightPerAsin = new Map<string, number>();
   const maxByAsin = new Map<string, number>();
   const sockets = new Set<Socket>();
@@ -65,6 +68,7 @@ export async function standInAmazon(options: StandInOptions = {}): Promise<Stand
     const url = new URL(req.url ?? '/', 'http://amazon.test');
     const asin = /^\/dp\/([A-Z0-9]{10})/.exec(url.pathname)?.[1];
     const key = asin ?? `search:${url.searchParams.get('k') ?? ''}`;
+    if (!asin) searches.push(url.searchParams);
     hits.set(key, (hits.get(key) ?? 0) + 1);
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -111,6 +115,7 @@ export async function standInAmazon(options: StandInOptions = {}): Promise<Stand
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
+    searches,
     maxInFlight: () => maxInFlight,
     maxInFlightPerAsin: () => maxPerAsin,
     maxInFlightByAsin: maxByAsin,
