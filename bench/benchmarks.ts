@@ -1,6 +1,7 @@
 // Every benchmark, in the order `npm run bench` runs them. One module each.
 import type { Benchmark } from './bench-types.js';
 import { discoveryBenchmark } from './discovery.js';
+import { cliStartupBenchmark } from './cli-startup.js';
 import { dashboardBenchmark } from './dashboard.js';
 import { extractionBenchmark } from './extraction.js';
 import { importBenchmark } from './import.js';
@@ -9,5 +10,5 @@ import { memoryBenchmark } from './memory.js';
 import { readBenchmark } from './read.js';
 import { schedulerBenchmark } from './scheduler.js';
 import { storageBenchmark } from './storage.js';
-export const BENCHMARKS: Benchmark[] = [ingestBenchmark, importBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark, memoryBenchmark, discoveryBenchmark, dashboardBenchmark];
+export const BENCHMARKS: Benchmark[] = [ingestBenchmark, importBenchmark, storageBenchmark, readBenchmark, extractionBenchmark, schedulerBenchmark, memoryBenchmark, discoveryBenchmark, dashboardBenchmark, cliStartupBenchmark];
 

@@ -1,6 +1,6 @@
 // `npm run bench [-- --scale 0.1] [--only ingest,read]`: runs every benchmark, each in a
 // process of its own (bench/run-one.ts), prints one table (figure, baseline, ratio,
-// target) and writes bench/results.md. Never part of npm test.
+// target) and writes bench/results.md (a run with --only writes bench/results-<names>.md). Never part of npm test.
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -72,5 +72,7 @@ const md = [
   ...rows.filter((r) => r.note).map((r) => `- **${r.name}**: ${r.note}`),
   '',
 ].join('\n');
-writeFileSync(new URL('./results.md', import.meta.url), md);
-process.stderr.write(`[bench] wrote bench/results.md\n`);
+// A partial run (--only) writes its own file, so it never replaces the full table.
+const file = only.size === 0 ? 'results.md' : `results-${[...only].sort().join('-')}.md`;
+writeFileSync(new URL(`./${file}`, import.meta.url), md);
+process.stderr.write(`[bench] wrote bench/${file}\n`);

@@ -3,11 +3,11 @@
 // extension exists (recorded as skipped on plain PostgreSQL). An advisory lock makes two
 // processes starting at once take turns; each file runs in its own transaction.
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { StoreError } from './store-error.js';
+import { packagePath } from '../package-root.js';
 
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
+export const SCHEMA_DIR = `${packagePath('schema')}/`;
 const FILE_PATTERN = /^(\d{3})_[a-z0-9_]+(\.timescaledb)?\.sql$/;
 const LOCK_KEY = 7_202_611; // arbitrary, constant: "pricekeep migrations"
 
