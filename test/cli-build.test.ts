@@ -37,6 +37,8 @@ describe('compiled CLI freshness', () => {
     writeFileSync(join(root, 'dist/BUILD'), `${newestSourceMtime(root)}\n`);
     expect(isBuildCurrent(root)).toBe(true);
     writeFileSync(join(root, 'src/store/new.ts'), '');
+    const later = new Date(Date.now() + 1000);
+    utimesSync(join(root, 'src/store/new.ts'), later, later);
     expect(isBuildCurrent(root)).toBe(false);
   });
 
