@@ -26,7 +26,7 @@ function sparkline(row, now) {
   const height = 28;
   const d = row.spark ? sparklinePath(row.spark.t, row.spark.v, now - 90 * 1440, now, width, height) : '';
   return svg('svg', { class: 'spark', width, height, viewBox: `0 0 ${width} ${height}`, 'aria-label': '90-day price' },
-    d ? svg('path', { d, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 }) : svg('text', { x: 4, y: 18, 'font-size': 11, fill: '#999' }, 'no data'));
+    d ? svg('path', { d, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5, 'stroke-linecap': 'round' }) : svg('text', { x: 4, y: 18, 'font-size': 11, fill: '#999' }, 'no data'));
 }
 
 function changeCell(row, format) {
