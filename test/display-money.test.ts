@@ -51,4 +51,17 @@ describe('typed amounts', () => {
     expect(parseAmount('1,980', { minorDigits: 0 })).toBe(1980);
     for (const bad of ['', 'abc', '-5', '.', ',5']) expect(parseAmount(bad, usd), bad).toBeNull();
   });
+
+  it('refuses more fraction digits than the currency has after the marketplace\'s decimal separator', () => {
+    const com = m('com');
+    const de = m('de');
+    expect(parseAmount('19.999', com)).toBeNull();
+    expect(parseAmount('1,299.999', com)).toBeNull();
+    expect(parseAmount('19.99', com)).toBe(1999);
+    expect(parseAmount('1,299', com)).toBe(129900); // "," is not the decimal separator on .com: thousands
+    expect(parseAmount('19,999', de)).toBeNull();
+    expect(parseAmount('1.299', de)).toBe(129900);
+    expect(parseAmount('19,99', de)).toBe(1999);
+    expect(parseAmount('1.980', m('co.jp'))).toBe(1980); // no minor digits: every separator groups
+  });
 });

@@ -12,4 +12,4 @@ export function formatMoney(minor: number, format: MoneyFormat): string;
 export function formatCount(value: number, format: Omit<MoneyFormat, 'currency'>): string;
 export function formatRating(value: number): string;
 export function formatChange(minor: number, format: MoneyFormat): string;
-export function parseAmount(text: string, format: { readonly minorDigits: number }): number | null;
+export function parseAmount(text: string, format: { readonly minorDigits: number; readonly decimalSeparator?: string }): number | null;

@@ -76,12 +76,16 @@ export function formatChange(minor, format) {
 /**
  * A typed amount ("12.99", "12,99", "1.299,00", "1980") → integer minor units, digit by
  * digit (no float). The last `.` or `,` followed by 1..minorDigits digits is the decimal
- * point; other separators and spaces group thousands. Returns null if it is not an amount.
+ * point; other separators and spaces group thousands. Returns null if it is not an amount,
+ * and when the marketplace's own decimal separator (if given) is followed by more digits
+ * than the currency has: "19.999" on amazon.com is a typo, not $19,999.00.
  */
 export function parseAmount(text, format) {
   const cleaned = String(text).replace(/[\s\u00a0\u202f]/g, '').replace(/[^\d.,-]/g, '');
   if (!/^\d[\d.,]*$/.test(cleaned)) return null;
   const digits = format.minorDigits;
+  const last = /[.,](\d*)$/.exec(cleaned);
+  if (digits > 0 && last && cleaned[last.index] === format.decimalSeparator && last[1].length > digits) return null;
   const match = digits > 0 ? new RegExp(`^(.*?)[.,](\\d{1,${digits}})$`).exec(cleaned) : null;
   const whole = (match ? match[1] : cleaned).replace(/[.,]/g, '');
   const fraction = match ? match[2].padEnd(digits, '0') : '0'.repeat(digits);
