@@ -206,6 +206,72 @@ describe.skipIf(!CHROMIUM)('dashboard in chromium', () => {
     expect(drawn).toEqual({ points: 50_000, rows: 50_001, nulls: 51 });
   });
 
+  /** The Keepa tracking API with the key the page showed when it created the default alert key. */
+  let alertKey = '';
+  const trackingApi = async (params: Record<string, string>) => {
+    const response = await fetch(`${dashboard.url}/tracking?${new URLSearchParams({ key: alertKey, ...params })}`);
+    return (await response.json()) as { trackings?: Array<Record<string, any>>; asinList?: string[]; error?: { message: string } };
+  };
+  const rule = (csvType: number, direction: 'drop' | 'rise') => page.locator(`#alert-list li[data-kind=threshold][data-csv-type="${csvType}"][data-direction=${direction}]`);
+
+  it('creates a threshold alert in the page, in cents, and the Keepa tracking API shows it', async () => {
+    await openProduct(BOOK);
+    await page.selectOption('#alert-form select[name=csvType]', '1');
+    await page.selectOption('#alert-form select[name=direction]', 'drop');
+    await page.fill('#alert-form input[name=amount]', '19.99');
+    expect(await page.locator('#amount-preview').textContent()).toBe('= $19.99');
+    await page.click('#alert-form button[type=submit]');
+    await rule(1, 'drop').waitFor();
+    expect(await rule(1, 'drop').getAttribute('data-value')).toBe('1999');
+    expect(await rule(1, 'drop').textContent()).toContain('New at or below $19.99');
+    // The first alert created the default key (as `pricekeep alerts add` would): shown once.
+    alertKey = (await page.locator('#created-key code').textContent())!;
+    expect(alertKey).toMatch(/^[a-z0-9]{64}$/);
+    const got = await trackingApi({ type: 'get', asin: BOOK });
+    expect(got.error).toBeUndefined();
+    expect(got.trackings).toHaveLength(1);
+    expect(got.trackings![0]).toMatchObject({ asin: BOOK, mainDomainId: 1, isActive: true });
+    expect(got.trackings![0]!.thresholdValues).toEqual([expect.objectContaining({ domain: 1, csvType: 1, isDrop: true, thresholdValue: 1999 })]);
+
+    // Editing moves the value (and keeps one threshold per series and direction).
+    await rule(1, 'drop').locator('button.edit').click();
+    expect(await page.inputValue('#alert-form input[name=amount]')).toBe('19.99');
+    await page.fill('#alert-form input[name=amount]', '1,234.5');
+    await page.selectOption('#alert-form select[name=csvType]', '0');
+    await page.click('#alert-form button[type=submit]');
+    await rule(0, 'drop').waitFor();
+    expect(await rule(1, 'drop').count()).toBe(0);
+    const edited = await trackingApi({ type: 'get', asin: BOOK });
+    expect(edited.trackings![0]!.thresholdValues).toEqual([expect.objectContaining({ domain: 1, csvType: 0, isDrop: true, thresholdValue: 123450 })]);
+
+    // A stock trigger beside it; the list's "with alerts" filter and count read the same rules.
+    await page.selectOption('#stock-form select[name=csvType]', '1');
+    await page.click('#stock-form button[type=submit]');
+    await page.locator('#alert-list li[data-kind=stock][data-csv-type="1"][data-stock=back]').waitFor();
+    expect((await trackingApi({ type: 'get', asin: BOOK })).trackings![0]!.notifyIf).toEqual([{ domain: 1, csvType: 1, notifyIfType: 1 }]);
+    await page.goto(`${dashboard.url}/?alerted=1`);
+    await page.waitForSelector(`tr[data-asin="${BOOK}"]`);
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(await page.locator(`tr[data-asin="${BOOK}"] .badge.alert`).textContent()).toBe('2 alerts');
+    await page.goto(`${dashboard.url}/alerts`);
+    await page.waitForSelector(`#alert-rules tr[data-asin="${BOOK}"]`);
+    expect(await page.locator(`#alert-rules tr[data-asin="${BOOK}"]`).textContent()).toContain('Amazon at or below $1,234.50, New back in stock');
+  });
+
+  it('removing the alerts in the page removes the tracking from the Keepa tracking API', async () => {
+    expect(alertKey).not.toBe('');
+    await openProduct(BOOK);
+    await page.locator('#alert-list li[data-kind=stock] button.remove').click();
+    await page.locator('#alert-list li[data-kind=stock]').waitFor({ state: 'detached' });
+    expect((await trackingApi({ type: 'get', asin: BOOK })).trackings![0]!.notifyIf).toEqual([]);
+    await rule(0, 'drop').locator('button.remove').click();
+    await page.waitForSelector('#alert-list li.muted');
+    expect(await page.locator('#alert-list').textContent()).toContain('No alerts for this product.');
+    // Its last rule gone, the tracking is gone: type=get says so, type=list has nothing.
+    expect((await trackingApi({ type: 'get', asin: BOOK })).error?.message).toBe(`ASIN ${BOOK} is not tracked.`);
+    expect((await trackingApi({ type: 'list', 'asins-only': '1' })).asinList).toEqual([]);
+  });
+
   it('takes the README screenshots of the product list and a product page', async () => {
     await page.goto(`${dashboard.url}/?tracked=&sort=lastChange`);
     await page.waitForSelector(`tr[data-asin="${BOOK}"]`);

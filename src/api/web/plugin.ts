@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadAssets } from './assets.js';
 import { installWebAuth } from './auth.js';
+import { alertsRoutes } from './routes/alerts.js';
 import { importRoutes } from './routes/import.js';
 import { metaRoutes } from './routes/meta.js';
 import { productRoutes } from './routes/product.js';
@@ -64,6 +65,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(metaRoutes);
   await app.register(productsRoutes);
   await app.register(productRoutes);
+  await app.register(alertsRoutes);
   await app.register(importRoutes);
   await app.register(statusRoutes);
 }

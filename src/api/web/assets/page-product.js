@@ -83,7 +83,7 @@ export async function render(root, [domainId, asin], meta) {
     }
     root.append(
       h('h2', {}, 'Tracking'), trackingForm(product, reload),
-      h('h2', {}, 'Alerts'), alertsSection(product, format, reload, meta),
+      h('h2', {}, 'Alerts'), alertsSection(product, format, reload),
       h('h2', {}, 'Scrape log'), scrapeLog(product),
     );
     document.body.dataset.productLoaded = String(Date.now());

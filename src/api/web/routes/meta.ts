@@ -3,7 +3,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DOMAINS } from '../../../keepa/domains.js';
 import { keepaNow } from '../../../keepa/time.js';
-import { alertsAvailable } from '../alerts-bridge.js';
 
 export async function metaRoutes(app: FastifyInstance): Promise<void> {
   app.get('/app/api/meta', async (request) => ({
@@ -18,6 +17,5 @@ export async function metaRoutes(app: FastifyInstance): Promise<void> {
     })),
     now: keepaNow(app.pricekeep.clock),
     auth: { required: request.webAuth!.required, loggedIn: request.webAuth!.loggedIn },
-    alerts: alertsAvailable,
   }));
 }

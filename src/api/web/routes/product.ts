@@ -1,7 +1,7 @@
 // One product's page data, and its tracking (interval, stop).
 import type { FastifyInstance } from 'fastify';
 import { addTracking, removeTracking } from '../../../store/index.js';
-import { alertsOf } from '../alerts-bridge.js';
+import { alertsOf } from '../alert-rules.js';
 import { productDetail } from '../product-detail.js';
 import { WebError } from '../web-error.js';
 import { integerField, productParams } from './params.js';

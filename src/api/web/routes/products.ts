@@ -6,7 +6,7 @@ import { addTracking } from '../../../store/index.js';
 import { listProducts, seriesWindows, type ListSort } from '../../../store/product-list.js';
 import { makeDueNow } from '../../../store/scrape-soon.js';
 import { ProductInputError, parseProductInput } from '../../../products/product-input.js';
-import { alertedProducts, alertCounts } from '../alerts-bridge.js';
+import { alertCounts } from '../alert-rules.js';
 import { WebError } from '../web-error.js';
 import { domainParam, integerField, productParams } from './params.js';
 
@@ -21,7 +21,8 @@ export async function productsRoutes(app: FastifyInstance): Promise<void> {
     const sort = (q.sort ?? 'lastChange') as ListSort;
     if (!SORTS.has(sort)) throw new WebError('bad_request', `sort must be one of ${[...SORTS].join(', ')}`);
     const now = keepaNow(clock);
-    const only = q.alerted === '1' ? await alertedProducts(store) : undefined;
+    const alerts = await alertCounts(store);
+    const only = q.alerted === '1' ? [...alerts.keys()] : undefined;
     const list = await listProducts(store, {
       search: q.search,
       domainId: q.domain ? domainParam(q.domain) : undefined,
@@ -35,7 +36,6 @@ export async function productsRoutes(app: FastifyInstance): Promise<void> {
     });
     const ids = list.rows.flatMap((r) => (r.priceSeriesId === null ? [] : [r.priceSeriesId]));
     const sparks = await seriesWindows(store, ids, now - 90 * 1440);
-    const alerts = await alertCounts(store, list.rows);
     return {
       now,
       total: list.total,
