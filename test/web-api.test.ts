@@ -10,8 +10,9 @@ import { LoginLimiter } from '../src/api/web/login-limiter.js';
 import { hashPassword, verifyPassword } from '../src/auth/password.js';
 import { loadConfig } from '../src/config.js';
 import { addTracking, listTracking, dbInfo } from '../src/store/index.js';
+import { listKeyTrackings } from '../src/store/key-trackings.js';
 import { setAdminPasswordHash } from '../src/store/web-auth.js';
-import { SimClock, silentLogger } from './helpers/api-server.js';
+import { createKey, SimClock, silentLogger } from './helpers/api-server.js';
 import { testEngines, useTestStore } from './helpers/engines.js';
 import { keepaFixture, KEEPA_FULL } from './helpers/fixtures.js';
 
@@ -138,6 +139,52 @@ describe.each(testEngines())('dashboard API on $name', (engine) => {
     const detail = await open.inject({ method: 'GET', url: `/app/api/products/1/${product.asin}`, headers: JSON_HEADERS });
     expect(detail.json().series.map((s: { key: string }) => s.key)).toContain('csv:1');
     expect(detail.json().stats.find((s: { key: string }) => s.key === 'csv:1').current).toBeTypeOf('number');
+  });
+
+  it('keeps the page\'s alerts in the default key\'s Keepa trackings: exact cents, CSRF, other marketplaces\' rules kept', async () => {
+    // The key `pricekeep alerts` would have made; the page uses it and makes no other.
+    const key = await createKey(db.store, 'default', 20, clock.ms);
+    const keyId = 1;
+    const csrf = csrfOf((await open.inject({ method: 'GET', url: '/', headers: HTML })).body);
+    const asin = 'B00N150YS4';
+    const page = (method: 'POST' | 'DELETE', domainId: number, path: string, payload?: object, token: string | null = csrf) =>
+      open.inject({ method, url: `/app/api/products/${domainId}/${asin}/alerts${path}`, headers: { ...JSON_HEADERS, ...(token && { 'x-csrf-token': token }) }, ...(payload && { payload }) });
+    const keepaGet = async () => (await open.inject({ method: 'GET', url: `/tracking?key=${key}&type=get&asin=${asin}`, headers: JSON_HEADERS })).json();
+
+    expect((await page('POST', 1, '', { csvType: 1, direction: 'drop', amount: '19.99' }, null)).json().error.code).toBe('csrf');
+    expect(await listKeyTrackings(db.store, keyId, null)).toEqual([]);
+    const typo = await page('POST', 1, '', { csvType: 1, direction: 'drop', amount: '19.999' });
+    expect([typo.statusCode, typo.json().error.message]).toEqual([400, 'amount must be a price in USD like 19.99, got "19.999"']);
+    expect((await page('POST', 1, '', { csvType: 3, direction: 'drop', amount: '5' })).json().error.message).toBe('csvType 3 is not a price series');
+
+    // A Keepa client's tracking of the same ASIN on amazon.de, then the page's rule on amazon.com.
+    const added = await open.inject({
+      method: 'POST', url: `/tracking?key=${key}&type=add`, headers: { ...JSON_HEADERS, 'content-type': 'application/json' },
+      payload: [{ asin, mainDomainId: 3, updateInterval: 2, thresholdValues: [{ domain: 3, csvType: 0, thresholdValue: 2500, isDrop: true }] }],
+    });
+    expect(added.statusCode).toBe(200);
+    const saved = await page('POST', 1, '', { csvType: 1, direction: 'drop', amount: '0.07' });
+    expect(saved.json()).toMatchObject({ key: { name: 'default' }, createdKey: null, thresholds: [{ csvType: 1, series: 'NEW', kind: 'price', thresholdValue: 7, isDrop: true }] });
+    const edited = await page('POST', 1, '', { csvType: 1, direction: 'drop', amount: '12.50' });
+    expect(edited.json().thresholds).toEqual([expect.objectContaining({ csvType: 1, thresholdValue: 1250 })]);
+    let tracking = (await keepaGet()).trackings[0];
+    expect(tracking).toMatchObject({ mainDomainId: 3, updateInterval: 2 });
+    expect(tracking.thresholdValues).toEqual([
+      expect.objectContaining({ domain: 3, csvType: 0, thresholdValue: 2500, isDrop: true }),
+      expect.objectContaining({ domain: 1, csvType: 1, thresholdValue: 1250, isDrop: true, thresholdValueCSV: [expect.any(Number), 7, expect.any(Number), 1250] }),
+    ]);
+    // Each marketplace's page shows its own rules.
+    const detail = (domainId: number) => open.inject({ method: 'GET', url: `/app/api/products/${domainId}/${asin}`, headers: JSON_HEADERS });
+    await addTracking(db.store, 3, [asin], 60);
+    expect((await detail(3)).json().alerts.thresholds).toEqual([expect.objectContaining({ csvType: 0, thresholdValue: 2500 })]);
+    expect((await page('DELETE', 3, '/threshold/1/drop')).statusCode).toBe(404);
+    expect((await page('DELETE', 3, '/threshold/0/drop')).json().thresholds).toEqual([]);
+    tracking = (await keepaGet()).trackings[0];
+    expect(tracking.thresholdValues).toEqual([expect.objectContaining({ domain: 1, csvType: 1, thresholdValue: 1250 })]);
+    const list = await open.inject({ method: 'GET', url: '/app/api/products?alerted=1', headers: JSON_HEADERS });
+    expect(list.json().rows.map((r: { domainId: number; alerts: number }) => [r.domainId, r.alerts])).toEqual([[1, 1]]); // the tracking's rule makes the scheduler track it; amazon.de has no rule left
+    const alerts = await open.inject({ method: 'GET', url: '/app/api/alerts', headers: JSON_HEADERS });
+    expect(alerts.json()).toMatchObject({ key: { name: 'default', keyPrefix: key.slice(0, 8) }, rules: [{ domainId: 1, asin, title: null }], notifications: [] });
   });
 
   it('requires a login when the server says so: redirect, 401, rate limit, session cookie, CSRF', async () => {
