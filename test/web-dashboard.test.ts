@@ -273,6 +273,11 @@ describe.skipIf(!CHROMIUM)('dashboard in chromium', () => {
   });
 
   it('takes the README screenshots of the product list and a product page', async () => {
+    // With an alert on the book, so both pages show one.
+    await openProduct(BOOK);
+    await page.fill('#alert-form input[name=amount]', '8.99');
+    await page.click('#alert-form button[type=submit]');
+    await rule(1, 'drop').waitFor();
     await page.goto(`${dashboard.url}/?tracked=&sort=lastChange`);
     await page.waitForSelector(`tr[data-asin="${BOOK}"]`);
     const list = await page.screenshot({ fullPage: true });
