@@ -1,7 +1,8 @@
 // The dashboard in headless Chromium (Debian's package through playwright-core): add a
 // product by pasting its URL, scrape it from the stand-in Amazon, see it listed; open a
 // real Keepa product and read what its chart holds; hover, range, zoom, gaps; a 50,000-
-// point product. Screenshots for the README: PRICEKEEP_UPDATE_SCREENSHOTS=1 writes them
+// point product; alerts made, edited and removed in the page, read back through the Keepa
+// tracking API, and the notification one raises on the alerts page. Screenshots for the README: PRICEKEEP_UPDATE_SCREENSHOTS=1 writes them
 // to docs/screenshots/.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,7 +15,7 @@ import { decodeNumeric } from '../src/keepa/history-series.js';
 import { splitKeepaProduct } from '../src/keepa/product-object.js';
 import { keepaMinuteToUnixMs } from '../src/keepa/time.js';
 import { createScraper, type Scraper } from '../src/scraper/index.js';
-import { importKeepaProduct, type Store } from '../src/store/index.js';
+import { importKeepaProduct, recordObservations, type Store } from '../src/store/index.js';
 import { CHROMIUM, launchChromium } from './helpers/browser.js';
 import { startDashboard, type RunningDashboard } from './helpers/dashboard.js';
 import { testEngines, type TestDatabase } from './helpers/engines.js';
@@ -289,5 +290,28 @@ describe.skipIf(!CHROMIUM)('dashboard in chromium', () => {
       writeFileSync(new URL('product-list.png', SCREENSHOTS), list);
       writeFileSync(new URL('product-page.png', SCREENSHOTS), product);
     }
+  });
+
+  it('lists the notification an alert made in the page raised, without marking it read', async () => {
+    await page.goto(`${dashboard.url}/product/1/${SCRAPED}`);
+    await page.waitForSelector('#alert-form');
+    await page.selectOption('#alert-form select[name=csvType]', '0');
+    await page.fill('#alert-form input[name=amount]', '12.00');
+    await page.click('#alert-form button[type=submit]');
+    await rule(0, 'drop').waitFor();
+    // The next scrape, a minute later, finds Amazon's price at $11.50: recorded as a scrape
+    // records it, in the same transaction as the notification it raises.
+    const recorded = await recordObservations(store, [{ domainId: 1, asin: SCRAPED, at: lastUpdate + 61, numeric: [{ name: 'csv:0', value: 1150 }] }]);
+    expect(recorded.notifications).toBe(1);
+    await page.goto(`${dashboard.url}/alerts`);
+    await page.waitForSelector('#notifications tr');
+    const row = page.locator('#notifications tr');
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain('Desired price reached (Amazon)');
+    expect(await row.locator('td.num').textContent()).toBe('$12.48 → $11.50');
+    expect(await page.locator(`#alert-rules tr[data-asin="${SCRAPED}"]`).textContent()).toContain('Amazon at or below $12.00');
+    // Still unread for the Keepa client of the key.
+    const pulled = (await trackingApi({ type: 'notification', since: '0' })) as { notifications?: Array<Record<string, unknown>> };
+    expect(pulled.notifications?.map((n) => [n.asin, n.csvType, n.trackingNotificationCause])).toEqual([[SCRAPED, 0, 1]]);
   });
 });
