@@ -2,8 +2,8 @@
 // product by pasting its URL, scrape it from the stand-in Amazon, see it listed; open a
 // real Keepa product and read what its chart holds; hover, range, zoom, gaps; a 50,000-
 // point product; alerts made, edited and removed in the page, read back through the Keepa
-// tracking API, and the notification one raises on the alerts page. Screenshots for the README: PRICEKEEP_UPDATE_SCREENSHOTS=1 writes them
-// to docs/screenshots/.
+// tracking API, and the notification one raises on the alerts page. Screenshots for the
+// README: PRICEKEEP_UPDATE_SCREENSHOTS=1 writes them to docs/screenshots/.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
