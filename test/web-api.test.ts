@@ -160,7 +160,7 @@ describe.each(testEngines())('dashboard API on $name', (engine) => {
     // A Keepa client's tracking of the same ASIN on amazon.de, then the page's rule on amazon.com.
     const added = await open.inject({
       method: 'POST', url: `/tracking?key=${key}&type=add`, headers: { ...JSON_HEADERS, 'content-type': 'application/json' },
-      payload: [{ asin, mainDomainId: 3, updateInterval: 2, thresholdValues: [{ domain: 3, csvType: 0, thresholdValue: 2500, isDrop: true }] }],
+      payload: [{ asin, mainDomainId: 3, updateInterval: 2, thresholdValues: [{ domain: 3, csvType: 0, thresholdValue: 2500, isDrop: true, minDeltaPercentage: 10 }] }],
     });
     expect(added.statusCode).toBe(200);
     const saved = await page('POST', 1, '', { csvType: 1, direction: 'drop', amount: '0.07' });
@@ -177,6 +177,9 @@ describe.each(testEngines())('dashboard API on $name', (engine) => {
     const detail = (domainId: number) => open.inject({ method: 'GET', url: `/app/api/products/${domainId}/${asin}`, headers: JSON_HEADERS });
     await addTracking(db.store, 3, [asin], 60);
     expect((await detail(3)).json().alerts.thresholds).toEqual([expect.objectContaining({ csvType: 0, thresholdValue: 2500 })]);
+    // Edited in amazon.de's page (its own currency and separators), the rule keeps its delta.
+    const kept = await page('POST', 3, '', { csvType: 0, direction: 'drop', amount: '24,00', replaces: { csvType: 0, direction: 'drop' } });
+    expect(kept.json().thresholds).toEqual([expect.objectContaining({ csvType: 0, thresholdValue: 2400, minDeltaPercentage: 10 })]);
     expect((await page('DELETE', 3, '/threshold/1/drop')).statusCode).toBe(404);
     expect((await page('DELETE', 3, '/threshold/0/drop')).json().thresholds).toEqual([]);
     tracking = (await keepaGet()).trackings[0];

@@ -126,7 +126,8 @@ function applyChange(request: ReturnType<typeof requestOf>, domainId: number, ch
   switch (change.kind) {
     case 'setThreshold': {
       const { csvType, isDrop, thresholdValue } = change.rule;
-      if (change.replaces) drop(thresholds, isThreshold(change.replaces.csvType, change.replaces.isDrop));
+      const moved = change.replaces && (change.replaces.csvType !== csvType || change.replaces.isDrop !== isDrop);
+      if (moved) drop(thresholds, isThreshold(change.replaces!.csvType, change.replaces!.isDrop));
       const same = thresholds.find(isThreshold(csvType, isDrop));
       // Keepa holds one threshold per domain, series and direction: a new value edits it
       // (its delta settings stay).
