@@ -71,6 +71,13 @@ export function detailTables(ctx: ExtractContext): DetailTables {
     const value = (full.startsWith(boldText) ? full.slice(boldText.length) : full).replace(/^[:：]\s*/, '').trim();
     if (label && value && !details.has(label) && !REVIEWS_LABEL.test(label)) details.set(label, value);
   }
+  // Older layouts: `<li id="SalesRank"><b>Amazon Bestsellers Rank:</b> …</li>` in the detail
+  // bullets, or `<tr id="SalesRank"><td class="label">…</td><td class="value">…</td></tr>`.
+  if (!salesRankCell) {
+    const legacy = page.byId('SalesRank');
+    const cells = legacy?.name === 'tr' ? legacy.children.filter((c): c is Element => c.type === 'tag' && (c.name === 'td' || c.name === 'th')) : [];
+    salesRankCell = cells.length >= 2 ? cells[cells.length - 1] : legacy;
+  }
   return { details, salesRankCell };
 }
 

@@ -2,6 +2,8 @@
 //   "#1 in Kitchen (See Top 100 in Kitchen)"      "Nr. 31,579 in Computer & Zubehör (…)"
 //   "Nº 172 em Serras Elétricas"  "n.º 23 en Refrigeradores"  "1,234位ホーム＆キッチン (…)"
 //   "Ev ve Yaşam kategorisinde 123.456. sırada"     "278 in Large Appliances" (no "#")
+//   "#1161 in Books > Food & Drink > Vegetarian & Vegan" (older layouts print the ladder;
+//   the rank is the leaf's, as the newer layouts name only the leaf)
 // Ranks are integers, so every separator inside the number is grouping.
 import type { Element } from 'domhandler';
 import { normalizeNumerals } from '../locale/numbers.js';
@@ -12,6 +14,8 @@ import type { ExtractContext } from './context.js';
 import { absoluteUrl, findAll } from './dom.js';
 
 const ENTRY = /^(?:#|nr\.?|n\.?\s?[º°o]\.?|no\.|n\.)?\s*(\d[\d.,' ]*)\s*(?:位\s*|(?:in|em|en|dans|in der|nella categoria|w|i|di|på|في)\s+)(.+)$/i;
+/** The main category's "(See Top 100 in …)", "(Ver los 100 más vendidos)", "(…の売れ筋ランキングを見る)". */
+const TOP_LIST_LINK = /\([^)]*(?:100|top|ランキング)[^)]*\)/gi;
 const ENTRY_TR = /^(.+?)\s+kategorisinde\s+(\d[\d.,]*)\.?\s*sırada/i;
 
 interface BestSellerLink {
@@ -21,8 +25,9 @@ interface BestSellerLink {
 }
 
 function parseLine(line: string): { rank: number; category: string } | null {
-  // Drop "(See Top 100 in …)" and the row label that bullets put on the first line.
-  let text = normalizeNumerals(line).replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  // Drop "(See Top 100 in …)" and the row label that bullets put on the first line; a
+  // parenthesis that is part of the category stays ("Home & Garden (Books)").
+  let text = normalizeNumerals(line).replace(TOP_LIST_LINK, ' ').replace(/\s+/g, ' ').trim();
   const colon = text.indexOf(':');
   if (colon >= 0 && SALES_RANK_LABEL.test(text.slice(0, colon))) text = text.slice(colon + 1).trim();
   text = text.replace(/^[-–]\s*/, '');
@@ -30,7 +35,8 @@ function parseLine(line: string): { rank: number; category: string } | null {
   const match = tr ? [tr[0], tr[2], tr[1]] : ENTRY.exec(text);
   if (!match) return null;
   const rank = Number(match[1].replace(/[.,' ]/g, ''));
-  const category = match[2].replace(/\s*[|›>-]\s*$/, '').trim();
+  const ladder = match[2].replace(/\s*[|›>-]\s*$/, '').split(/\s+[>›]\s+/);
+  const category = ladder[ladder.length - 1].trim();
   return Number.isSafeInteger(rank) && rank > 0 && category ? { rank, category } : null;
 }
 

@@ -7,7 +7,9 @@ const BLOCKS = new Set(['br', 'li', 'ul', 'ol', 'div', 'p', 'tr', 'table', 'h1',
 
 function collect(node: AnyNode, parts: string[], lines: boolean): void {
   if (node.type === 'text') {
-    parts.push(node.data);
+    // Line breaks in the page source are not line breaks on screen: older layouts split
+    // "#1161" and "in Books > … > Vegan" over source lines inside one <li>.
+    parts.push(lines ? node.data.replace(/\s+/g, ' ') : node.data);
     return;
   }
   if (node.type !== 'tag') return;
