@@ -11,7 +11,7 @@ import { findAll, findFirst, firstById } from './dom.js';
 
 const SOLD_BY = /sold by|vendido por|verkauf|verkäufer|vendu par|venduto da|verkocht door|sprzedawca|säljs av|販売元|satıcı|البائع|يباع من/i;
 const SHIPS_FROM = /ships from|fulfilled by|dispatched from|enviado|versand|expédié|spedito|verzonden|wysyłka|skickas|出荷元|gönderici|الشحن|يشحن/i;
-const FULFILLED_BY_AMAZON = /(?:fulfilled|dispatched|shipped) by amazon|ships from and sold by amazon|versand durch amazon|enviado (?:por|pela) amazon|expédié par amazon|spedito da amazon|verzonden door amazon|amazon が発送/i;
+const FULFILLED_BY_AMAZON = /(?:fulfilled|dispatched|shipped) by amazon|(?:ships|dispatched) from and sold by amazon|versand durch amazon|enviado (?:por|pela) amazon|expédié par amazon|spedito da amazon|verzonden door amazon|amazon が発送/i;
 const SOLD_BY_IN_TEXT = /(?:sold by|verkauf(?: und versand)? durch|vendido por|vendu(?: et expédié)? par|venduto(?: e spedito)? da|verkocht(?: en verzonden)? door)\s+(.+?)(?:\s+(?:and|und|e|et|en)\s|\.\s|\.$|$)/i;
 
 export interface BuyboxSeller {

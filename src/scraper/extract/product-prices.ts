@@ -1,9 +1,10 @@
 // The prices of a product page: the price to pay, the buy box price, the struck list
-// price, and the offer-listing summary ("New (10) from $12.48", "Used (3) from …").
+// price, the offer-listing summary ("New (10) from $12.48", "Used (3) from …") and the
+// used buy box offer ("Buy used £4.45").
 import type { Element } from 'domhandler';
 import type { ParsedPrice } from '../locale/price.js';
 import { parsePrice } from '../locale/price.js';
-import { NEW_OFFERS, NOT_LIST_PRICE, USED_OFFERS } from '../locale/phrases.js';
+import { NEW_AND_USED_OFFERS, NEW_OFFERS, NOT_LIST_PRICE, USED_OFFERS } from '../locale/phrases.js';
 import { textOf } from '../html/text.js';
 import type { ExtractContext } from './context.js';
 import { closest, findAll, firstById } from './dom.js';
@@ -16,6 +17,12 @@ const CORE_PRICE_IDS = ['corePriceDisplay_desktop_feature_div', 'corePrice_deskt
 const LEGACY_PRICE_IDS = ['priceblock_dealprice', 'priceblock_saleprice', 'priceblock_ourprice', 'price_inside_buybox', 'newBuyBoxPrice'];
 
 const BUYBOX_PRICE_IDS = ['price_inside_buybox', 'newBuyBoxPrice', 'tp_price_block_total_price_ww'];
+
+/** The older accordion buy box (books, 2017): "Buy New £13.53" heads the new offer's row. */
+const BUY_NEW_ROW_IDS = ['buyNewSection'];
+
+/** Rows of the used offer in the buy box: the accordion row, or the whole box when only used is sold. */
+const USED_OFFER_IDS = ['usedBuySection', 'usedAccordionRow', 'usedOnlyBuybox'];
 
 /** The price to pay, as the page headlines it. */
 export function mainPrice(ctx: ExtractContext): ParsedPrice | null {
@@ -31,8 +38,30 @@ export function mainPrice(ctx: ExtractContext): ParsedPrice | null {
     const value = priceIn(ctx, page.byId(id));
     if (value) return value;
   }
+  for (const id of BUY_NEW_ROW_IDS) {
+    const value = firstOfferPrice(ctx, page.byId(id));
+    if (value) return value;
+  }
   const core = page.byId('corePrice_feature_div');
   return firstPayPrice(ctx, core) ?? priceIn(ctx, page.byId('tp_price_block_total_price_ww'));
+}
+
+/** First `.offer-price` (the older buy box's price text) inside root that reads as a price. */
+function firstOfferPrice(ctx: ExtractContext, root: Element | undefined): ParsedPrice | null {
+  for (const el of findAll(ctx.page, root, '#usedPrice, .offer-price')) {
+    const value = priceIn(ctx, el);
+    if (value) return value;
+  }
+  return null;
+}
+
+/** The used offer of the buy box ("Buy used £4.45", the used accordion row), not the lowest used price. */
+export function usedOfferPrice(ctx: ExtractContext): ParsedPrice | null {
+  for (const id of USED_OFFER_IDS) {
+    const value = firstOfferPrice(ctx, ctx.page.byId(id)) ?? firstPayPrice(ctx, ctx.page.byId(id));
+    if (value) return value;
+  }
+  return null;
 }
 
 export function buyboxPrice(ctx: ExtractContext): ParsedPrice | null {
@@ -57,7 +86,14 @@ export function listPrice(ctx: ExtractContext): ParsedPrice | null {
     }
   }
   const legacy = page.byId('listPrice') ?? findAll(page, page.byId('price'), '.priceBlockStrikePriceString, .a-text-strike')[0];
-  return priceIn(ctx, legacy);
+  if (legacy) return priceIn(ctx, legacy);
+  // The older accordion buy box strikes the RRP under "Buy New": "RRP: £16.99".
+  for (const el of findAll(page, page.byId('buyNewInner'), '.a-text-strike')) {
+    if (NOT_LIST_PRICE.test(strikeLabel(el))) continue;
+    const value = priceIn(ctx, el);
+    if (value) return value;
+  }
+  return null;
 }
 
 export interface OfferSummary {
@@ -78,12 +114,17 @@ export function offerSummary(ctx: ExtractContext): OfferSummary {
     const text = textOf(ctx.page.byId(id));
     if (text) texts.push(text);
   }
-  const all = texts.join(' | ');
+  // Older layouts summarise the offers under the selected format: "15 Used from £5.28 27 New from £6.74".
+  for (const links of findAll(ctx.page, ctx.page.byId('tmmSwatches'), '.swatchElement.selected .tmm-olp-links')) {
+    const text = textOf(links);
+    if (text) texts.push(text);
+  }
+  const all = texts.join(' | ').replace(NEW_AND_USED_OFFERS, ' ');
   const after = (pattern: RegExp) => {
     const match = pattern.exec(all);
     if (!match) return { count: null, price: null };
     const rest = all.slice(match.index + match[0].length).split('|')[0];
-    return { count: Number(match[1]), price: parsePrice(rest, ctx.tld) };
+    return { count: Number(match[1] ?? match[2] ?? match[3]), price: parsePrice(rest, ctx.tld) };
   };
   const fresh = after(NEW_OFFERS);
   const used = after(USED_OFFERS);

@@ -50,9 +50,22 @@ export const FREE_SHIPPING_TEXT =
 /** Words that make a delivery free (the delivery-price attribute: "FREE", "KOSTENLOSE"). */
 export const FREE_DELIVERY = /free|gratis|kostenlos|gratuit|gratuita|grátis|darmowa|bezpłatn|fri frakt|無料|ücretsiz|مجاني|مجانًا/i;
 
-/** "New (10) from", "Neu (6) ab", "Novo (3) a partir de"… */
-export const NEW_OFFERS = /(?:^|\b)(?:new|neu|neufs?|nuevos?|nuovi|nuovo|novos?|nieuw|nowy|nowe|ny|nya|新品|yeni|جديد)\s*\((\d+)\)/i;
-export const USED_OFFERS = /(?:used|gebraucht|occasions?|usados?|usati|usato|seminovos?|tweedehands|używany|używane|begagnade?|中古品|ikinci el|مستعمل)\s*\((\d+)\)/i;
+const NEW_WORDS = 'new|neu|neufs?|nuevos?|nuovi|nuovo|novos?|nieuw|nowy|nowe|ny|nya|新品|yeni|جديد';
+const USED_WORDS = 'used|gebraucht|occasions?|usados?|usati|usato|seminovos?|tweedehands|używany|używane|begagnade?|中古品|ikinci el|مستعمل';
+
+/**
+ * "New (10) from", "Nuevos: 16 desde" or, in older layouts, "2 new from" / "15 Used from": the
+ * count is whichever group matched. "Neu: 25,99 €" is a price, not a count.
+ */
+function offerCount(words: string): RegExp {
+  return new RegExp(`(?:^|\\b)(?:(?:${words})\\s*(?:\\((\\d+)\\)|:\\s*(\\d+)(?!\\d|[.,]\\d))|(\\d+)\\s+(?:${words})(?=\\s|$))`, 'i');
+}
+
+export const NEW_OFFERS = offerCount(NEW_WORDS);
+export const USED_OFFERS = offerCount(USED_WORDS);
+
+/** "New & Used (14) from £4.45" counts both conditions together: neither a new nor a used count. */
+export const NEW_AND_USED_OFFERS = new RegExp(`(?:${NEW_WORDS})\\s*(?:&|and|und|y|e|et|en|i|och|ve|و)\\s*(?:${USED_WORDS})\\s*\\(\\d+\\)`, 'gi');
 
 /** "One person found this helpful" and its translations. */
 export const ONE_PERSON = /^(?:one|eine|une|una|uma|een|jedna|en|bir|1人|شخص واحد)\b/i;
