@@ -9,8 +9,9 @@
 //   Amazon's out-of-stock block): its -1;
 // - else a page with a price: an orderable buy box (add to cart, buy now, a seller, "in
 //   stock") must show its price, or the price block is missing (extraction_failed); a page
-//   without a buy box needs at least an offer price ("New from …", "Used from …"). A page
-//   with a title and nothing else is not an observation.
+//   without a buy box needs at least an offer price ("New from …", "Used from …"); a buy box
+//   that sells only a used copy shows that price as the used price. A page with a title and
+//   nothing else is not an observation.
 import { scrapeError, type ScrapeError } from '../errors.js';
 import type { Page } from '../html/page.js';
 import type { ScrapedProduct } from '../types.js';
@@ -39,6 +40,7 @@ function hasOrderableBuybox(page: Page, product: ScrapedProduct): boolean {
 export function unobservableReason(page: Page, product: ScrapedProduct): ScrapeError | null {
   if (product.in_stock === false) return null;
   if (product.price_minor !== null || product.price_buybox_minor !== null) return null;
+  if (product.used_price_minor !== null && product.buybox.length === 0 && product.in_stock === true) return null;
   if (hasOrderableBuybox(page, product)) {
     return scrapeError('extraction_failed', 'the buy box shows no price and the page does not say the product is unavailable (price block missing)');
   }

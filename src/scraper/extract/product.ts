@@ -14,7 +14,7 @@ import { cutOffReason, unobservableReason } from './observable.js';
 import { buyboxSeller, deliveries, isPrime, maxQuantity, shippingMinor, stock } from './product-buybox.js';
 import { bulletPoints, categoryLadder, descriptionOf, hasVideos, imagesOf, titleOf, twister } from './product-content.js';
 import { brandOf, detailTables, dimensionsOf, manufacturerOf } from './product-details.js';
-import { buyboxPrice, listPrice, mainPrice, offerSummary } from './product-prices.js';
+import { buyboxPrice, listPrice, mainPrice, offerSummary, usedOfferPrice } from './product-prices.js';
 import { couponOf, monthlySold } from './product-promotions.js';
 import { answeredQuestions, reviews, reviewSummary } from './product-reviews.js';
 import { salesRanks } from './sales-rank.js';
@@ -41,9 +41,14 @@ function buildProduct(ctx: ExtractContext, asin: string, options: ExtractProduct
   const price = mainPrice(ctx);
   const currency = price?.currency ?? ctx.market.currency;
   const priceMinor = inCurrency(price, currency);
-  const stockFacts = stock(ctx);
-  const seller = buyboxSeller(ctx);
-  const hasBuybox = seller.merchant !== null || ctx.page.byId('add-to-cart-button') !== undefined;
+  // A buy box that sells only a used copy ("Buy used £4.45"): that offer is the used price and
+  // makes the product buyable, but it is no new or Amazon offer, so the (new) buy box stays empty.
+  const usedOfferMinor = priceMinor === null ? inCurrency(usedOfferPrice(ctx), currency) : null;
+  const usedOnly = usedOfferMinor !== null;
+  const pageStock = stock(ctx);
+  const stockFacts = usedOnly && pageStock.inStock === null ? { ...pageStock, inStock: true } : pageStock;
+  const seller = usedOnly ? { merchant: null, isAmazonSeller: null } : buyboxSeller(ctx);
+  const hasBuybox = !usedOnly && (seller.merchant !== null || ctx.page.byId('add-to-cart-button') !== undefined);
   const buyboxMinor = inCurrency(buyboxPrice(ctx), currency) ?? (hasBuybox ? priceMinor : null);
   const strikeMinor = inCurrency(listPrice(ctx), currency);
   const delivery = deliveries(ctx);
@@ -116,7 +121,7 @@ function buildProduct(ctx: ExtractContext, asin: string, options: ExtractProduct
     new_offer_count: offers.newCount,
     new_price_minor: inCurrency(offers.newPrice, currency),
     used_offer_count: offers.usedCount,
-    used_price_minor: inCurrency(offers.usedPrice, currency),
+    used_price_minor: inCurrency(offers.usedPrice, currency) ?? usedOfferMinor,
     monthly_sold: monthlySold(ctx),
   };
 }
