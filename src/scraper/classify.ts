@@ -33,12 +33,19 @@ export function pageAsinOf(page: Page): string | null {
   return jsonStringAfter(page.html, 'currentAsin') ?? null;
 }
 
+/**
+ * Amazon's robot check, recognised by its own markers only: the /errors/validateCaptcha form,
+ * its characters field, the captcha image, its instruction. Never by what the page lacks: a
+ * mobile or older layout without the desktop elements is still a product page.
+ */
 function isRobotCheck(page: Page): boolean {
   if (page.formActions.some((action) => action.includes('validateCaptcha'))) return true;
   if (page.byId('captchacharacters')) return true;
-  // Small pages only: the markers are cheap to find and product pages never are this small.
-  return page.html.length < 60_000 && /opfcaptcha|make sure you(?:'|’)re not a robot|robot check/i.test(page.html);
+  return CAPTCHA_MARKERS.test(page.html);
 }
+
+/** The captcha image (`…/captcha/<set>/Captcha_<id>.jpg`) and the instruction above the field. */
+const CAPTCHA_MARKERS = /\/captcha\/[a-z0-9]+\/Captcha_[a-z0-9]+\.(?:jpg|png|gif)|Type the characters you see in this image|Enter the characters you see below/i;
 
 /** Amazon's "dogs of Amazon" error pages: cs_404 (no such page) and cs_503 (throttled). */
 function dogPage(page: Page): 'not_found' | 'blocked' | null {
@@ -53,8 +60,10 @@ function isSignIn(page: Page): boolean {
   return page.formActions.some((action) => /\/ap\/signin/.test(action)) && !page.byId('productTitle');
 }
 
+/** Desktop layouts have #productTitle/#dp/#ppd; the mobile layout has a #title on a page that names its ASIN. */
 function isProductPage(page: Page): boolean {
-  return page.byId('productTitle') !== undefined || page.byId('dp') !== undefined || page.byId('ppd') !== undefined;
+  if (page.byId('productTitle') !== undefined || page.byId('dp') !== undefined || page.byId('ppd') !== undefined) return true;
+  return page.byId('title') !== undefined && pageAsinOf(page) !== null;
 }
 
 /** Classifies an already loaded page. */
