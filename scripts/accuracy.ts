@@ -1,5 +1,6 @@
 // `npm run accuracy`: extracts every page in ../shared/fixtures/amazon (saved Amazon pages)
-// and in fixtures/amazon (pages we wrote in Amazon's markup for cases no saved page has),
+// and in fixtures/amazon (pages we wrote in Amazon's markup for cases no saved page has, and
+// saved pages not yet moved to the shared directory; a sidecar with `synthetic` says which),
 // compares each with its sidecar's expected values, and prints accuracy per marketplace and
 // per field, then every miss. Exit code 1 when anything is missed.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { checkProduct, checkRefusal, checkSearch, type FieldCheck, type Sidecar 
 const root = resolve(import.meta.dirname, '..');
 const sources = [
   { label: 'saved Amazon pages (../shared/fixtures/amazon)', dir: join(root, '../shared/fixtures/amazon') },
-  { label: 'pages written for pricekeep (fixtures/amazon)', dir: join(root, 'fixtures/amazon') },
+  { label: 'pages in fixtures/amazon (written for pricekeep, or saved and not yet shared)', dir: join(root, 'fixtures/amazon') },
 ].filter((s) => existsSync(s.dir));
 
 interface PageResult {

@@ -1,11 +1,13 @@
 // Classification before extraction: robot checks, Amazon's dog pages, delisted galleries,
 // redirects to another ASIN and bad statuses are ASA errors, never product observations.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classifyPage, extractProduct } from '../src/scraper/index.js';
 
 const shared = (file: string) => readFileSync(new URL(`../../shared/fixtures/amazon/${file}`, import.meta.url), 'utf8');
 const own = (file: string) => readFileSync(new URL(`../fixtures/amazon/${file}`, import.meta.url), 'utf8');
+/** A saved page kept in fixtures/amazon until it moves to the shared directory. */
+const saved = (file: string) => (existsSync(new URL(`../fixtures/amazon/${file}`, import.meta.url)) ? own(file) : shared(file));
 
 const codeOf = (result: ReturnType<typeof extractProduct>) => (result.ok ? `product ${result.product.asin}` : result.error.code);
 
@@ -14,6 +16,16 @@ describe('classifyPage', () => {
     for (const file of ['com_captcha_day47.html', 'com_captcha_validate.html']) {
       const verdict = classifyPage(shared(file), { tld: 'com', expectedAsin: 'B075CYMYK6', status: 200 });
       expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'blocked_by_amazon', httpStatus: 422, policy: 'retry' });
+    }
+  });
+
+  it('calls a page a robot check by Amazon\'s captcha markers only, not by a robot in the product', () => {
+    // A robot vacuum's page ("Robot aspirador …", robots in its rank ladder) from an older layout.
+    const vacuum = saved('es_product_B01MUGXRT9_2017.html');
+    expect(classifyPage(vacuum, { tld: 'es', expectedAsin: 'B01MUGXRT9', status: 200 })).toEqual({ kind: 'product', asin: 'B01MUGXRT9' });
+    // The used-only and the accordion layouts lack the desktop buy box's price block: still products.
+    for (const file of ['co-uk_product_1849757097_used.html', 'co-uk_product_1849757097_2017.html']) {
+      expect(classifyPage(saved(file), { tld: 'co.uk', expectedAsin: '1849757097', status: 200 })).toEqual({ kind: 'product', asin: '1849757097' });
     }
   });
 

@@ -3,6 +3,8 @@
 // not show, which must come back null instead of being invented.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CSV } from '../src/keepa/csv-type.js';
+import { mapObservation } from '../src/keepa/observation-mapping.js';
 import type { MarketplaceTld } from '../src/marketplaces.js';
 import { extractProduct, extractSearch, type ScrapedProduct } from '../src/scraper/index.js';
 import { checkProduct, checkRefusal, checkSearch, type Sidecar } from './golden/sidecar-compare.js';
@@ -34,7 +36,8 @@ const own = cases(OWN);
 const byFile = new Map([...shared, ...own].map((c) => [c.file, c]));
 
 function product(file: string, asin?: string): ScrapedProduct {
-  const c = byFile.get(file)!;
+  const c = byFile.get(file);
+  if (!c) throw new Error(`${file} is in neither ../shared/fixtures/amazon nor fixtures/amazon`);
   const result = extractProduct(c.html, c.tld, { asin: asin ?? (c.sidecar.expected.asin as string) });
   if (!result.ok) throw new Error(`${file}: ${result.error.code} ${result.error.message}`);
   return result.product;
@@ -42,7 +45,7 @@ function product(file: string, asin?: string): ScrapedProduct {
 
 describe.each([
   ['saved Amazon pages', shared],
-  ['pages written in Amazon markup', own],
+  ['pages in fixtures/amazon (written in Amazon markup, or saved and not yet shared)', own],
 ])('%s match every expected sidecar value', (_label, list) => {
   it('covers the fixture directory', () => {
     expect(list.length).toBeGreaterThan(0);
@@ -163,6 +166,51 @@ describe('product extraction beyond the sidecars', () => {
     ]);
     expect(p.reviews.length).toBeGreaterThan(5);
     expect(p.reviews[0]).toMatchObject({ id: 'R2PCJK19PII6SY', rating: 3, is_verified: true, helpful_count: 22 });
+  });
+});
+
+// Saved pages of layouts the extractor had not seen before (issue 11); each sidecar names its source.
+describe('layouts the extractor had not seen', () => {
+  const RANKS = (p: ScrapedProduct) => p.sales_rank.map((r) => [r.rank, r.category, r.category_id]);
+
+  it('reads price, RRP and the #SalesRank bullet of an older accordion buy box (co.uk, 2017)', () => {
+    const p = product('co-uk_product_1849757097_2017.html');
+    expect([p.price_minor, p.price_buybox_minor, p.price_strikethrough_minor, p.currency]).toEqual([1353, 1353, 1699, 'GBP']);
+    expect([p.in_stock, p.is_amazon_seller, p.shipping_minor]).toEqual([true, true, 0]);
+    // The ladder "Books > Food & Drink > Diets & Healthy Eating > Vegetarian & Vegan" ranks its leaf.
+    expect(RANKS(p)).toEqual([
+      [294890, 'Books', null],
+      [1161, 'Vegetarian & Vegan', '271165'],
+      [2927, 'Low Fat', '1039764'],
+      [14695, "Men's Health & Lifestyle", '270748'],
+    ]);
+    // "15 Used from £5.28 / 27 New from £6.74" under the selected format: the lowest offers.
+    expect([p.new_offer_count, p.new_price_minor, p.used_offer_count, p.used_price_minor]).toEqual([27, 674, 15, 528]);
+  });
+
+  it('reads every rank of a <tr id="SalesRank"> details table, rank and ladder on separate source lines (es, 2017)', () => {
+    const p = product('es_product_B01MUGXRT9_2017.html');
+    expect(RANKS(p)).toEqual([
+      [1, 'Hogar y cocina', null],
+      [1, 'Robots aspiradores', '2165706031'],
+    ]);
+    expect([p.price_minor, p.price_strikethrough_minor, p.new_offer_count, p.new_price_minor]).toEqual([21900, 23900, 16, 21900]);
+  });
+
+  it('gives the only (used) offer as the used price, in stock, with no new or Amazon price (co.uk, 2024)', () => {
+    const p = product('co-uk_product_1849757097_used.html');
+    expect([p.used_price_minor, p.in_stock]).toEqual([445, true]);
+    expect([p.price_minor, p.price_buybox_minor, p.new_price_minor, p.new_offer_count]).toEqual([null, null, null, null]);
+    expect([p.buybox, p.featured_merchant, p.is_amazon_seller]).toEqual([[], null, null]);
+    // "New & Used (14) from £4.45" counts both conditions: not a used count.
+    expect(p.used_offer_count).toBeNull();
+    expect(RANKS(p)[3]).toEqual([132507, 'Home & Garden (Books)', '64']);
+
+    const o = mapObservation(p, 2, 8_080_000);
+    const names = o.numeric.map((point) => point.name);
+    expect(o.numeric.find((point) => point.name === `csv:${CSV.USED}`)?.value).toBe(445);
+    for (const invented of [CSV.AMAZON, CSV.NEW, CSV.BUY_BOX_SHIPPING]) expect(names).not.toContain(`csv:${invented}`);
+    expect(o.text.map((t) => t.name)).not.toContain('buyBoxSellerIdHistory');
   });
 });
 
