@@ -197,6 +197,12 @@ describe('layouts the extractor had not seen', () => {
     expect([p.price_minor, p.price_strikethrough_minor, p.new_offer_count, p.new_price_minor]).toEqual([21900, 23900, 16, 21900]);
   });
 
+  it('reads the offer listing printed as "2 new from $8.99 / 3 used from $7.18" (com, 2017)', () => {
+    const p = product('com_product_B0057OC5O8_2017.html');
+    expect([p.new_offer_count, p.new_price_minor, p.used_offer_count, p.used_price_minor]).toEqual([2, 899, 3, 718]);
+    expect([p.price_minor, p.is_amazon_seller, p.sales_rank]).toEqual([899, true, []]);
+  });
+
   it('gives the only (used) offer as the used price, in stock, with no new or Amazon price (co.uk, 2024)', () => {
     const p = product('co-uk_product_1849757097_used.html');
     expect([p.used_price_minor, p.in_stock]).toEqual([445, true]);
