@@ -203,6 +203,12 @@ describe('layouts the extractor had not seen', () => {
     expect([p.price_minor, p.is_amazon_seller, p.sales_rank]).toEqual([899, true, []]);
   });
 
+  it('reads "Nuevos: 1 desde" / "De 2ª mano: 236 desde": the lowest used offer, not the accordion\'s one (es, 2019)', () => {
+    const p = product('es_product_B01MUGXRT9_2019.html');
+    expect([p.new_offer_count, p.new_price_minor, p.used_offer_count, p.used_price_minor]).toEqual([1, 22500, 236, 15188]);
+    expect([p.price_minor, p.price_strikethrough_minor]).toEqual([22500, 23900]);
+  });
+
   it('gives the only (used) offer as the used price, in stock, with no new or Amazon price (co.uk, 2024)', () => {
     const p = product('co-uk_product_1849757097_used.html');
     expect([p.used_price_minor, p.in_stock]).toEqual([445, true]);

@@ -51,7 +51,7 @@ export const FREE_SHIPPING_TEXT =
 export const FREE_DELIVERY = /free|gratis|kostenlos|gratuit|gratuita|grátis|darmowa|bezpłatn|fri frakt|無料|ücretsiz|مجاني|مجانًا/i;
 
 const NEW_WORDS = 'new|neu|neufs?|nuevos?|nuovi|nuovo|novos?|nieuw|nowy|nowe|ny|nya|新品|yeni|جديد';
-const USED_WORDS = 'used|gebraucht|occasions?|usados?|usati|usato|seminovos?|tweedehands|używany|używane|begagnade?|中古品|ikinci el|مستعمل';
+const USED_WORDS = 'used|gebraucht|de 2ª mano|occasions?|usados?|usati|usato|seminovos?|tweedehands|używany|używane|begagnade?|中古品|ikinci el|مستعمل';
 
 /**
  * "New (10) from", "Nuevos: 16 desde" or, in older layouts, "2 new from" / "15 Used from": the
