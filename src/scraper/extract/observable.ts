@@ -15,6 +15,7 @@
 import { scrapeError, type ScrapeError } from '../errors.js';
 import type { Page } from '../html/page.js';
 import type { ScrapedProduct } from '../types.js';
+import { isUsedOnlyBuybox } from './product-buybox.js';
 
 /** The closing tags come last on every Amazon page (the last few KB, after the footer). */
 const END_OF_PAGE = /<\/(?:body|html)\s*>/i;
@@ -40,7 +41,7 @@ function hasOrderableBuybox(page: Page, product: ScrapedProduct): boolean {
 export function unobservableReason(page: Page, product: ScrapedProduct): ScrapeError | null {
   if (product.in_stock === false) return null;
   if (product.price_minor !== null || product.price_buybox_minor !== null) return null;
-  if (product.used_price_minor !== null && product.buybox.length === 0 && product.in_stock === true) return null;
+  if (product.used_price_minor !== null && isUsedOnlyBuybox(page)) return null;
   if (hasOrderableBuybox(page, product)) {
     return scrapeError('extraction_failed', 'the buy box shows no price and the page does not say the product is unavailable (price block missing)');
   }

@@ -1,6 +1,7 @@
 // Who sells and ships the buy box offer, whether it is in stock, Prime, quantity limit,
 // delivery promises and shipping cost.
 import type { Element } from 'domhandler';
+import type { Page } from '../html/page.js';
 import { parsePrice } from '../locale/price.js';
 import { FREE_DELIVERY, FREE_SHIPPING_TEXT, IN_STOCK, OUT_OF_STOCK } from '../locale/phrases.js';
 import { textOf, textOrNull } from '../html/text.js';
@@ -85,6 +86,11 @@ export function stock(ctx: ExtractContext): StockFacts {
   // Text we cannot read ("Available from these sellers") is not a statement that the
   // product is unavailable: only OUT_OF_STOCK above writes -1.
   return { stock: text, inStock: null };
+}
+
+/** The buy box sells only a used copy: Amazon renders a used-only box instead of the new offer's. */
+export function isUsedOnlyBuybox(page: Page): boolean {
+  return page.byId('usedOnlyBuybox') !== undefined || page.byId('used_buybox_desktop') !== undefined;
 }
 
 const BUYBOX_IDS = ['buybox', 'desktop_buybox', 'corePriceDisplay_desktop_feature_div', 'corePrice_feature_div', 'priceBadging_feature_div'];

@@ -11,7 +11,7 @@ import { textOrNull } from '../html/text.js';
 import { extractContext, type ExtractContext } from './context.js';
 import { findFirst } from './dom.js';
 import { cutOffReason, unobservableReason } from './observable.js';
-import { buyboxSeller, deliveries, isPrime, maxQuantity, shippingMinor, stock } from './product-buybox.js';
+import { buyboxSeller, deliveries, isPrime, isUsedOnlyBuybox, maxQuantity, shippingMinor, stock } from './product-buybox.js';
 import { bulletPoints, categoryLadder, descriptionOf, hasVideos, imagesOf, titleOf, twister } from './product-content.js';
 import { brandOf, detailTables, dimensionsOf, manufacturerOf } from './product-details.js';
 import { buyboxPrice, listPrice, mainPrice, offerSummary, usedOfferPrice } from './product-prices.js';
@@ -43,7 +43,7 @@ function buildProduct(ctx: ExtractContext, asin: string, options: ExtractProduct
   const priceMinor = inCurrency(price, currency);
   // A buy box that sells only a used copy ("Buy used £4.45"): that offer is the used price and
   // makes the product buyable, but it is no new or Amazon offer, so the (new) buy box stays empty.
-  const usedOfferMinor = priceMinor === null ? inCurrency(usedOfferPrice(ctx), currency) : null;
+  const usedOfferMinor = priceMinor === null && isUsedOnlyBuybox(ctx.page) ? inCurrency(usedOfferPrice(ctx), currency) : null;
   const usedOnly = usedOfferMinor !== null;
   const pageStock = stock(ctx);
   const stockFacts = usedOnly && pageStock.inStock === null ? { ...pageStock, inStock: true } : pageStock;
