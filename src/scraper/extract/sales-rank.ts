@@ -15,7 +15,7 @@ import { absoluteUrl, findAll } from './dom.js';
 
 const ENTRY = /^(?:#|nr\.?|n\.?\s?[º°o]\.?|no\.|n\.)?\s*(\d[\d.,' ]*)\s*(?:位\s*|(?:in|em|en|dans|in der|nella categoria|w|i|di|på|في)\s+)(.+)$/i;
 /** The main category's "(See Top 100 in …)", "(Ver los 100 más vendidos)", "(…の売れ筋ランキングを見る)". */
-const TOP_LIST_LINK = /\([^)]*(?:100|top|ランキング)[^)]*\)/gi;
+const TOP_LIST_LINK = /\([^)]*(?:\b100\b|ランキング)[^)]*\)/g;
 const ENTRY_TR = /^(.+?)\s+kategorisinde\s+(\d[\d.,]*)\.?\s*sırada/i;
 
 interface BestSellerLink {

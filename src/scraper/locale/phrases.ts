@@ -55,16 +55,17 @@ const USED_WORDS = 'used|gebraucht|de 2ª mano|occasions?|usados?|usati|usato|se
 
 /**
  * "New (10) from", "Nuevos: 16 desde" or, in older layouts, "2 new from" / "15 Used from": the
- * count is whichever group matched. "Neu: 25,99 €" is a price, not a count.
+ * count is whichever group matched. "Neu: 25,99 €" is a price, not a count. The word must not
+ * continue another Latin word; CJK and Arabic words have no \b around them, so no \b here.
  */
 function offerCount(words: string): RegExp {
-  return new RegExp(`(?:^|\\b)(?:(?:${words})\\s*(?:\\((\\d+)\\)|:\\s*(\\d+)(?!\\d|[.,]\\d))|(\\d+)\\s+(?:${words})(?=\\s|$))`, 'i');
+  return new RegExp(`(?:(?<![a-z])(?:${words})\\s*(?:\\((\\d+)\\)|:\\s*(\\d+)(?!\\d|[.,]\\d))|(\\d+)\\s+(?:${words})(?=\\s|$))`, 'i');
 }
 
 export const NEW_OFFERS = offerCount(NEW_WORDS);
 export const USED_OFFERS = offerCount(USED_WORDS);
 
-/** "New & Used (14) from £4.45" counts both conditions together: neither a new nor a used count. */
+/** "New & Used (14) from £4.45" counts both conditions together: neither a new nor a used count (global: for replace). */
 export const NEW_AND_USED_OFFERS = new RegExp(`(?:${NEW_WORDS})\\s*(?:&|and|und|y|e|et|en|i|och|ve|و)\\s*(?:${USED_WORDS})\\s*\\(\\d+\\)`, 'gi');
 
 /** "One person found this helpful" and its translations. */
