@@ -150,7 +150,7 @@ describe('product extraction beyond the sidecars', () => {
     for (const c of shared.filter((c) => c.sidecar.page_kind === 'product')) {
       const p = product(c.file);
       expect(p.price === null ? null : Math.round(p.price * 100), c.file).toBe(p.price_minor);
-      expect(Number.isSafeInteger(p.price_minor), c.file).toBe(true);
+      expect(p.price_minor === null || Number.isSafeInteger(p.price_minor), c.file).toBe(true); // null: no new offer (a used-only page)
     }
   });
 
@@ -169,11 +169,18 @@ describe('product extraction beyond the sidecars', () => {
   });
 });
 
-// Saved pages of layouts the extractor had not seen before (issue 11); each sidecar names its source.
+// Saved pages of layouts the extractor had not seen before (issue 11); each sidecar names its
+// source. They were fetched from a public repository, so they live in the shared fixtures
+// only (never committed here); a checkout whose ../shared lacks one skips its case, saying so.
+const hasPage = (file: string) => {
+  if (!byFile.has(file)) console.warn(`scraper-fixtures: ${file} is not in ../shared/fixtures/amazon; its case is skipped`);
+  return byFile.has(file);
+};
+
 describe('layouts the extractor had not seen', () => {
   const RANKS = (p: ScrapedProduct) => p.sales_rank.map((r) => [r.rank, r.category, r.category_id]);
 
-  it('reads price, RRP and the #SalesRank bullet of an older accordion buy box (co.uk, 2017)', () => {
+  it.skipIf(!hasPage('co-uk_product_1849757097_2017.html'))('reads price, RRP and the #SalesRank bullet of an older accordion buy box (co.uk, 2017)', () => {
     const p = product('co-uk_product_1849757097_2017.html');
     expect([p.price_minor, p.price_buybox_minor, p.price_strikethrough_minor, p.currency]).toEqual([1353, 1353, 1699, 'GBP']);
     expect([p.in_stock, p.is_amazon_seller, p.shipping_minor]).toEqual([true, true, 0]);
@@ -188,7 +195,7 @@ describe('layouts the extractor had not seen', () => {
     expect([p.new_offer_count, p.new_price_minor, p.used_offer_count, p.used_price_minor]).toEqual([27, 674, 15, 528]);
   });
 
-  it('reads every rank of a <tr id="SalesRank"> details table, rank and ladder on separate source lines (es, 2017)', () => {
+  it.skipIf(!hasPage('es_product_B01MUGXRT9_2017.html'))('reads every rank of a <tr id="SalesRank"> details table, rank and ladder on separate source lines (es, 2017)', () => {
     const p = product('es_product_B01MUGXRT9_2017.html');
     expect(RANKS(p)).toEqual([
       [1, 'Hogar y cocina', null],
@@ -197,19 +204,19 @@ describe('layouts the extractor had not seen', () => {
     expect([p.price_minor, p.price_strikethrough_minor, p.new_offer_count, p.new_price_minor]).toEqual([21900, 23900, 16, 21900]);
   });
 
-  it('reads the offer listing printed as "2 new from $8.99 / 3 used from $7.18" (com, 2017)', () => {
+  it.skipIf(!hasPage('com_product_B0057OC5O8_2017.html'))('reads the offer listing printed as "2 new from $8.99 / 3 used from $7.18" (com, 2017)', () => {
     const p = product('com_product_B0057OC5O8_2017.html');
     expect([p.new_offer_count, p.new_price_minor, p.used_offer_count, p.used_price_minor]).toEqual([2, 899, 3, 718]);
     expect([p.price_minor, p.is_amazon_seller, p.sales_rank]).toEqual([899, true, []]);
   });
 
-  it('reads "Nuevos: 1 desde" / "De 2ª mano: 236 desde": the lowest used offer, not the accordion\'s one (es, 2019)', () => {
+  it.skipIf(!hasPage('es_product_B01MUGXRT9_2019.html'))('reads "Nuevos: 1 desde" / "De 2ª mano: 236 desde": the lowest used offer, not the accordion\'s one (es, 2019)', () => {
     const p = product('es_product_B01MUGXRT9_2019.html');
     expect([p.new_offer_count, p.new_price_minor, p.used_offer_count, p.used_price_minor]).toEqual([1, 22500, 236, 15188]);
     expect([p.price_minor, p.price_strikethrough_minor]).toEqual([22500, 23900]);
   });
 
-  it('gives the only (used) offer as the used price, in stock, with no new or Amazon price (co.uk, 2024)', () => {
+  it.skipIf(!hasPage('co-uk_product_1849757097_used.html'))('gives the only (used) offer as the used price, in stock, with no new or Amazon price (co.uk, 2024)', () => {
     const p = product('co-uk_product_1849757097_used.html');
     expect([p.used_price_minor, p.in_stock]).toEqual([445, true]);
     expect([p.price_minor, p.price_buybox_minor, p.new_price_minor, p.new_offer_count]).toEqual([null, null, null, null]);
