@@ -5,47 +5,19 @@
 // same result over the same tables: a selective finder, a broad finder with sort and
 // paging, and deals "dropped ≥ 20% in the last day". p50 of each; target ≤ 50 ms and
 // ≤ 3× the hand-written query.
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import { from as copyFrom } from 'pg-copy-streams';
 import { parseDealRequest } from '../src/keepa/deal-request.js';
 import { parseFinderSelection } from '../src/keepa/finder-selection.js';
 import { MINUTES_PER_DAY } from '../src/keepa/time.js';
 import { findBySelection, findDeals } from '../src/store/discovery.js';
 import { refreshStaleSummaries, type Store } from '../src/store/index.js';
 import type { Benchmark, BenchRow } from './bench-types.js';
-import { median, serverDatabase } from './bench-db.js';
+import { copyLines as copy, median, serverDatabase } from './bench-db.js';
 import { mulberry32, randomInt } from './prng.js';
 
 const NOW = 8_000_000;
 const BRANDS = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'stark', 'wayne', 'wonka', 'tyrell', 'cyberdyne'];
 const ROOTS = [1055398, 3760911, 172282, 283155, 165793011];
 const RUNS = 21;
-
-/** Lines joined into ~1 MB chunks: one stream chunk per line is slower than the COPY itself. */
-function* chunked(lines: Iterable<string>): Generator<string> {
-  let chunk: string[] = [];
-  let size = 0;
-  for (const line of lines) {
-    chunk.push(line);
-    size += line.length;
-    if (size > 1 << 20) {
-      yield chunk.join('');
-      chunk = [];
-      size = 0;
-    }
-  }
-  if (chunk.length > 0) yield chunk.join('');
-}
-
-async function copy(store: Store, table: string, columns: string, lines: Iterable<string>): Promise<void> {
-  const client = await store.pool.connect();
-  try {
-    await pipeline(Readable.from(chunked(lines)), client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`)));
-  } finally {
-    client.release();
-  }
-}
 
 function* seriesPoints(random: () => number, count: number, make: () => number): Generator<[number, number]> {
   let t = NOW - 400 * MINUTES_PER_DAY;

@@ -2,12 +2,12 @@
 // that every benchmark starts from a fresh process: no heap, engine or timer left behind
 // by an earlier one weighs on its figures or on its baseline.
 import type { BenchRow } from './bench-types.js';
-import { BENCHMARKS } from './benchmarks.js';
+import { ALL_BENCHMARKS } from './benchmarks.js';
 
 const [name, scale, serverUrl] = process.argv.slice(2);
-const bench = BENCHMARKS.find((b) => b.name === name);
+const bench = ALL_BENCHMARKS.find((b) => b.name === name);
 if (!bench || !process.send) {
-  console.error(`usage: forked by bench/run.ts with a benchmark name (${BENCHMARKS.map((b) => b.name).join(', ')})`);
+  console.error(`usage: forked by bench/run.ts with a benchmark name (${ALL_BENCHMARKS.map((b) => b.name).join(', ')})`);
   process.exit(2);
 }
 let rows: BenchRow[];
