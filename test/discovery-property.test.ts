@@ -207,6 +207,22 @@ describe.each(testEngines())('discovery against brute force on $name', (engine) 
       });
       const want = matches.slice(0, DEALS_PER_PAGE).map((b) => b.asin);
       expect(got.dr.map((d) => d.asin), JSON.stringify(request)).toEqual(want);
+      // The root breakdown counts every match, category filters left out.
+      const byRoot = new Map<number, number>();
+      const uncategorised = { ...request };
+      delete uncategorised.includeCategories;
+      const qAll = parseDealRequest(uncategorised, null);
+      for (const b of BRUTE) {
+        const t = b.types.get(priceType);
+        if (!t || t.delta[days] === null || t.delta[days]! <= 0) continue;
+        if (qAll.isLowest && !t.isLowest) continue;
+        if (qAll.isLowest90 && !t.isLowest90) continue;
+        if (qAll.deltaPercentRange && !(t.deltaPercent[days]! >= qAll.deltaPercentRange[0] && t.deltaPercent[days]! <= qAll.deltaPercentRange[1])) continue;
+        if (qAll.currentRange && !(t.current! >= qAll.currentRange[0] && t.current! <= qAll.currentRange[1])) continue;
+        if (qAll.hasReviews && !((b.product.review_count ?? 0) > 0)) continue;
+        byRoot.set(b.meta.rootCategory, (byRoot.get(b.meta.rootCategory) ?? 0) + 1);
+      }
+      expect(new Map(got.categoryIds.map((id, i) => [Number(id), got.categoryCount[i]!])), JSON.stringify(request)).toEqual(byRoot);
       if (want.length > 0) {
         nonEmpty++;
         const first = got.dr[0]!;

@@ -6,7 +6,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { dealObject, UNKNOWN_ROOT, type DealObject } from '../keepa/deal-object.js';
 import { DEALS_PER_PAGE, type DealQuery } from '../keepa/deal-request.js';
 import type { Store } from './database.js';
-import { titleMatch, typeJoins } from './finder-query.js';
+import { titleMatch, typeJoins, typeJoinsOn } from './finder-query.js';
 import { readSummaries } from './summary-read.js';
 
 export interface DealsAnswer {
@@ -86,8 +86,8 @@ export function dealStatement(q: DealQuery): Fragment {
   return sql`
     SELECT s.product_id
     FROM product_summary s
-    JOIN product_summary_types t ON t.product_id = s.product_id AND t.csv_type = ${sql.lit(q.priceType)}
-    ${typeJoins(types)}
+    JOIN product_summary_types t ON t.product_id = s.product_id AND t.csv_type = ${sql.lit(q.priceType)} AND t.domain_id = ${q.domainId}
+    ${typeJoins(types, q.domainId)}
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY ${orderOf(q)}
     LIMIT ${DEALS_PER_PAGE} OFFSET ${q.page * DEALS_PER_PAGE}`;
@@ -117,17 +117,29 @@ export async function findDeals(store: Store, q: DealQuery): Promise<DealsAnswer
   };
 }
 
+/** Whether a deal request filters on product-level fields (beyond the marketplace). */
+function filtersProducts(q: DealQuery): boolean {
+  return q.minRating !== null || q.hasReviews || Boolean(q.titleSearch) || Boolean(q.brand) || Boolean(q.manufacturer) || Boolean(q.productGroup);
+}
+
 /** Root categories of every match (category filters left out), most deals first. */
 async function rootBreakdown(store: Store, q: DealQuery): Promise<Array<{ root: string | null; name: string | null; n: number }>> {
   const { where, types } = conditions(q, false);
+  // Without product-level filters the per-type rows carry all it needs (domain and root):
+  // the product rows are not joined at all.
+  const joinProducts = filtersProducts(q);
+  const [, ...rest] = where;
+  const scope = joinProducts
+    ? sql`FROM product_summary s JOIN product_summary_types t ON t.product_id = s.product_id AND t.csv_type = ${sql.lit(q.priceType)} AND t.domain_id = ${q.domainId}`
+    : sql`FROM product_summary_types t`;
+  const conditionsHere = joinProducts ? where : [sql`t.domain_id = ${q.domainId}`, sql`t.csv_type = ${sql.lit(q.priceType)}`, ...rest];
   const { rows: roots } = await sql<{ root: string | null; name: string | null; n: number }>`
-    SELECT s.root_category::text AS root, c.name, count(*)::int AS n
-    FROM product_summary s
-    JOIN product_summary_types t ON t.product_id = s.product_id AND t.csv_type = ${sql.lit(q.priceType)}
-    ${typeJoins(types)}
-    LEFT JOIN categories c ON c.domain_id = s.domain_id AND c.cat_id = s.root_category
-    WHERE ${sql.join(where, sql` AND `)}
-    GROUP BY s.root_category, c.name
-    ORDER BY n DESC, s.root_category`.execute(store.db);
+    SELECT t.root_category::text AS root, c.name, count(*)::int AS n
+    ${scope}
+    ${typeJoinsOn(types, 't', q.domainId)}
+    LEFT JOIN categories c ON c.domain_id = ${q.domainId} AND c.cat_id = t.root_category
+    WHERE ${sql.join(conditionsHere, sql` AND `)}
+    GROUP BY t.root_category, c.name
+    ORDER BY n DESC, t.root_category`.execute(store.db);
   return roots;
 }

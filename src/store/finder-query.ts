@@ -1,6 +1,7 @@
-// The product finder as SQL over the summary: one statement per page, joining the summary's
-// per-type rows once per csv type the selection names. Column names come only from the
-// selection parser's whitelists (src/keepa/finder-selection.ts); values are parameters.
+// The product finder as SQL over the summary: a page statement, joining the summary's
+// per-type rows once per csv type the selection names, and a count statement beside it.
+// Column names come only from the selection parser's whitelists
+// (src/keepa/finder-selection.ts); values are parameters.
 import { sql, type RawBuilder } from 'kysely';
 import type { FinderSelection } from '../keepa/finder-selection.js';
 import type { Store } from './database.js';
@@ -20,10 +21,19 @@ export function columnRef(column: string, csvType: number | null): Fragment {
   return sql.raw(csvType === null ? `s.${column}` : `${alias(csvType)}.${column}`);
 }
 
-export function typeJoins(types: Iterable<number>): Fragment {
+/**
+ * The per-type rows of these csv types, joined on the product of `base` (the product row
+ * `s`, or another per-type row). The domain on the joined row (the product's own) lets the
+ * planner use the per-type indexes, which lead with it.
+ */
+export function typeJoinsOn(types: Iterable<number>, base: string, domainId: number): Fragment {
   const joins = [...new Set(types)].sort((a, b) => a - b).map((t) =>
-    sql`LEFT JOIN product_summary_types ${sql.raw(alias(t))} ON ${sql.raw(alias(t))}.product_id = s.product_id AND ${sql.raw(alias(t))}.csv_type = ${sql.lit(t)}`);
+    sql`LEFT JOIN product_summary_types ${sql.raw(alias(t))} ON ${sql.raw(alias(t))}.product_id = ${sql.raw(base)}.product_id AND ${sql.raw(alias(t))}.csv_type = ${sql.lit(t)} AND ${sql.raw(alias(t))}.domain_id = ${sql.lit(domainId)}`);
   return joins.length > 0 ? sql.join(joins, sql` `) : sql``;
+}
+
+export function typeJoins(types: Iterable<number>, domainId: number): Fragment {
+  return typeJoinsOn(types, 's', domainId);
 }
 
 /** Full-text match of the marketplace's title configuration (quotes and `-word` as Keepa reads them). */
@@ -57,7 +67,11 @@ function conditions(domainId: number, q: FinderSelection): Fragment[] {
 /** Keepa's default order: ascending current sales rank. */
 const DEFAULT_SORT = [{ column: 'current', csvType: 3, direction: 'asc' as const }];
 
-/** The finder's SQL for one page: `asin` and the count of every match (window). */
+/**
+ * The finder's SQL for one page: the ASINs in order. The count of every match is a
+ * statement of its own (countStatement), so a page in an order an index holds stops after
+ * its rows instead of ranking every match.
+ */
 export function finderStatement(domainId: number, q: FinderSelection): Fragment {
   const sort = q.sort.length > 0 ? q.sort : DEFAULT_SORT;
   const types = [
@@ -67,24 +81,50 @@ export function finderStatement(domainId: number, q: FinderSelection): Fragment 
   // pages never overlap.
   const order = sort.map((s) => sql`${columnRef(s.column, s.csvType)} ${sql.raw(s.direction === 'asc' ? 'ASC' : 'DESC')} NULLS LAST`);
   return sql`
-    SELECT s.asin, count(*) OVER ()::int AS total
-    FROM product_summary s ${typeJoins(types)}
+    SELECT s.asin
+    FROM product_summary s ${typeJoins(types, domainId)}
     WHERE ${sql.join(conditions(domainId, q), sql` AND `)}
     ORDER BY ${sql.join([...order, sql`s.asin`], sql`, `)}
     LIMIT ${q.perPage} OFFSET ${q.page * q.perPage}`;
 }
 
-function countStatement(domainId: number, q: FinderSelection): Fragment {
-  const types = [...q.ranges.map((r) => r.csvType), ...q.flags.map((f) => f.csvType)].filter((t): t is number => t !== null);
+/**
+ * Whether a selection is only bounds on per-type values that a product without that type's
+ * row fails (ranges, flags that must be true): then its matches are exactly the products
+ * having all those rows, and they can be counted from the per-type rows alone.
+ */
+function perTypeOnly(q: FinderSelection): boolean {
+  return q.ranges.length + q.flags.length > 0 &&
+    q.ranges.every((r) => r.csvType !== null) && q.flags.every((f) => f.value) &&
+    q.texts.length === 0 && q.title === null && !q.rootCategory && !q.categoriesInclude && !q.categoriesExclude &&
+    !q.productType && q.hasReviews === null && q.hasParentASIN === null;
+}
+
+/** The count of every match of a selection. */
+export function countStatement(domainId: number, q: FinderSelection): Fragment {
+  const types = [...new Set([...q.ranges.map((r) => r.csvType), ...q.flags.map((f) => f.csvType)].filter((t): t is number => t !== null))].sort((a, b) => a - b);
+  if (perTypeOnly(q)) {
+    // One per-type row per named type, joined on the product; the domain is on the rows.
+    const [first, ...rest] = types as [number, ...number[]];
+    const where: Fragment[] = [sql`${sql.raw(alias(first))}.domain_id = ${domainId}`, sql`${sql.raw(alias(first))}.csv_type = ${sql.lit(first)}`];
+    for (const r of q.ranges) where.push(r.bound === 'gte' ? sql`${columnRef(r.column, r.csvType)} >= ${r.value}` : sql`${columnRef(r.column, r.csvType)} <= ${r.value}`);
+    for (const f of q.flags) where.push(sql`${columnRef(f.column, f.csvType)} IS TRUE`);
+    const joins = rest.map((t) =>
+      sql`JOIN product_summary_types ${sql.raw(alias(t))} ON ${sql.raw(alias(t))}.product_id = ${sql.raw(alias(first))}.product_id AND ${sql.raw(alias(t))}.csv_type = ${sql.lit(t)}`);
+    return sql`
+      SELECT count(*)::int AS total FROM product_summary_types ${sql.raw(alias(first))} ${joins.length > 0 ? sql.join(joins, sql` `) : sql``}
+      WHERE ${sql.join(where, sql` AND `)}`;
+  }
   return sql`
-    SELECT count(*)::int AS total FROM product_summary s ${typeJoins(types)}
+    SELECT count(*)::int AS total FROM product_summary s ${typeJoins(types, domainId)}
     WHERE ${sql.join(conditions(domainId, q), sql` AND `)}`;
 }
 
 export async function findBySelection(store: Store, domainId: number, q: FinderSelection): Promise<FinderResult> {
+  // The page and the count run at once, on two pooled connections.
+  const count = countStatement(domainId, q).execute(store.db);
+  count.catch(() => undefined); // if the page fails first, the count's failure is not left unhandled
   const { rows } = await finderStatement(domainId, q).execute(store.db);
-  const page = rows as Array<{ asin: string; total: number }>;
-  // A page past the last match has no row to carry the count.
-  const total = page.length > 0 ? page[0]!.total : q.page === 0 ? 0 : ((await countStatement(domainId, q).execute(store.db)).rows[0] as { total: number }).total;
-  return { asinList: page.map((r) => r.asin), totalResults: total };
+  const total = ((await count).rows[0] as { total: number }).total;
+  return { asinList: (rows as Array<{ asin: string }>).map((r) => r.asin), totalResults: total };
 }

@@ -176,12 +176,13 @@ async function writeSummaries(db: Db, rows: readonly SummaryRows[], missing: rea
   if (types.length > 0) {
     await sql`
       INSERT INTO product_summary_types
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(types)}::jsonb) AS x(
+      SELECT x.*, s.domain_id, s.root_category FROM jsonb_to_recordset(${JSON.stringify(types)}::jsonb) AS x(
         product_id int, csv_type smallint, current int, avg1 int, avg7 int, avg30 int, avg90 int, avg180 int,
         avg365 int, delta1 int, delta7 int, delta30 int, delta90 int, delta_percent1 int, delta_percent7 int,
         delta_percent30 int, delta_percent90 int, delta_last int, is_lowest bool, is_lowest90 bool,
         last_change int, back_in_stock bool, back_in_stock_day bool, out_of_stock_day bool,
-        out_of_stock_percentage90 int)`.execute(db);
+        out_of_stock_percentage90 int)
+      JOIN product_summary s ON s.product_id = x.product_id -- written above: its domain and root go on every per-type row`.execute(db);
   }
 
   await sql`DELETE FROM product_category_ranks WHERE product_id = ANY(${ids}::int[])`.execute(db);
