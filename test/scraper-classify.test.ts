@@ -32,6 +32,28 @@ describe('classifyPage', () => {
     }
   });
 
+  const MOBILE = ['com_product_193435659X_mobile.html', 'com_product_193435659X_mobile_2018.html'];
+  const haveMobile = MOBILE.every((file) => existsSync(new URL(`../../shared/fixtures/amazon/${file}`, import.meta.url)));
+  if (!haveMobile) console.warn('scraper-classify: the saved mobile pages are not in ../shared/fixtures/amazon; their case is skipped');
+  it.skipIf(!haveMobile)('calls a mobile product page a product, though its wish-list form posts to /ap/signin', () => {
+    for (const file of MOBILE) {
+      const html = shared(file);
+      expect(html).toMatch(/<form id="addToWishlist"[^>]*action="https:\/\/www\.amazon\.com\/ap\/signin/);
+      expect(classifyPage(html, { tld: 'com', expectedAsin: '193435659X', status: 200 })).toEqual({ kind: 'product', asin: '193435659X' });
+    }
+  });
+
+  it("calls Amazon's sign-in page blocked_by_amazon by its own form's fields", () => {
+    const form = (fields: string) => `<html><head><title>Amazon Sign-In</title></head><body><form name="signIn" method="post" action="https://www.amazon.com/ap/signin">${fields}</form></body></html>`;
+    for (const fields of ['<input type="email" id="ap_email" name="email">', '<input type="password" id="ap_password" name="password"><input id="signInSubmit" type="submit">']) {
+      const verdict = classifyPage(form(fields), { tld: 'com', expectedAsin: 'B000000001', status: 200 });
+      expect(verdict.kind === 'error' && verdict.error).toMatchObject({ code: 'blocked_by_amazon', message: 'Amazon redirected to its sign-in page' });
+    }
+    // A form to /ap/signin without the sign-in fields says nothing about the page.
+    const verdict = classifyPage(form('<input type="submit" value="Add to Wish List">'), { tld: 'com', expectedAsin: 'B000000001', status: 200 });
+    expect(verdict.kind === 'error' && verdict.error.code).toBe('extraction_failed');
+  });
+
   it("calls Amazon's 404 dog page not_found, with or without the 404 status", () => {
     for (const status of [404, 200]) {
       const verdict = classifyPage(own('com_404_dog.html'), { tld: 'com', expectedAsin: 'B000000001', status });

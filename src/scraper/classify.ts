@@ -56,9 +56,18 @@ function dogPage(page: Page): 'not_found' | 'blocked' | null {
   return null;
 }
 
+/**
+ * Amazon's sign-in page, by its own form: a form posting to /ap/signin with the email or
+ * password field. The action alone is no sign: the mobile layout's "Add to Wish List" form
+ * posts to /ap/signin too when nobody is signed in.
+ */
 function isSignIn(page: Page): boolean {
-  return page.formActions.some((action) => /\/ap\/signin/.test(action)) && !page.byId('productTitle');
+  if (!page.formActions.some((action) => /\/ap\/signin/.test(action))) return false;
+  return SIGN_IN_FIELDS.some((id) => page.byId(id) !== undefined) && !isProductPage(page);
 }
+
+/** The sign-in form's fields: email (first step), password (second step), the submit button. */
+const SIGN_IN_FIELDS = ['ap_email', 'ap_password', 'signInSubmit'] as const;
 
 /** Desktop layouts have #productTitle/#dp/#ppd; the mobile layout has a #title on a page that names its ASIN. */
 function isProductPage(page: Page): boolean {
