@@ -233,6 +233,55 @@ describe('layouts the extractor had not seen', () => {
   });
 });
 
+// Mobile layouts and buy boxes without a price (issue 11), saved pages in ../shared only.
+describe('mobile layouts and buy boxes without a price', () => {
+  const RANKS = (p: ScrapedProduct) => p.sales_rank.map((r) => [r.rank, r.category, r.category_id]);
+  const numeric = (p: ScrapedProduct) => new Map(mapObservation(p, 1, 8_080_000).numeric.map((point) => [point.name, point.value]));
+
+  it.skipIf(!hasPage('com_product_193435659X_mobile.html'))('reads the page Amazon serves to phones, not taken for a sign-in page by its wish-list form (com, 2015)', () => {
+    const p = product('com_product_193435659X_mobile.html');
+    expect([p.title, p.price_minor, p.price_strikethrough_minor, p.in_stock, p.is_amazon_seller]).toEqual([
+      'Seven Languages in Seven Weeks: A Pragmatic Guide to Learning Programming Languages (Pragmatic Programmers)', 2534, 3495, true, true,
+    ]);
+    // The stars and "(47)" inside the reviews link: the mobile layout has no popover.
+    expect([p.rating, p.reviews_count]).toEqual([4.4, 47]);
+    // "FREE Shipping on orders over $35." for a $25.34 book: the page does not say what shipping costs.
+    expect(p.shipping_minor).toBeNull();
+    // "New & used (83) from $13.95" mixes both conditions.
+    expect([p.new_offer_count, p.new_price_minor, p.used_offer_count, p.used_price_minor]).toEqual([null, null, null, null]);
+  });
+
+  it.skipIf(!hasPage('com_product_193435659X_mobile_2018.html'))('reads the mobile accordion buy box, the struck price by the headline and a rank without category (com, 2018)', () => {
+    const p = product('com_product_193435659X_mobile_2018.html');
+    expect([p.price_minor, p.price_buybox_minor, p.price_strikethrough_minor, p.rating, p.reviews_count]).toEqual([2111, 2111, 3495, 4.2, 58]);
+    // "Best Sellers Rank | 147710" in the second copy of a repeated details table.
+    expect(RANKS(p)).toEqual([[147710, '', null]]);
+    expect(numeric(p).get(`csv:${CSV.SALES}`)).toBe(147710);
+    // "USED & NEW (109) FROM $3.92" is no new count; the used row's $17.99 is not the lowest used price.
+    expect([p.new_offer_count, p.new_price_minor, p.used_price_minor]).toEqual([null, null, null]);
+  });
+
+  it.skipIf(!hasPage('com_product_B06XGTJDZ5_2018.html'))('gives no price for "See price in cart" and the lowest other seller as the new price (com, 2018)', () => {
+    const p = product('com_product_B06XGTJDZ5_2018.html');
+    expect([p.price_minor, p.price_buybox_minor, p.in_stock, p.is_amazon_seller]).toEqual([null, null, true, true]);
+    // "Other Sellers on Amazon": $315.00, $351.39, $359.99 (shipping apart).
+    expect([p.new_price_minor, p.new_offer_count]).toEqual([31500, null]);
+    const points = numeric(p);
+    expect(points.get(`csv:${CSV.NEW}`)).toBe(31500);
+    for (const unseen of [CSV.AMAZON, CSV.BUY_BOX_SHIPPING]) expect(points.has(`csv:${unseen}`)).toBe(false);
+    expect(RANKS(p)).toEqual([[9165, 'Baby', null], [144, 'Strollers', '166842011'], [381, 'Strollers & Accessories', '8446318011']]);
+  });
+
+  it.skipIf(!hasPage('es_product_B01MUGXRT9_2024.html'))('records rank and rating, and no price, when "See All Buying Options" replaces the buy box (es, 2024)', () => {
+    const p = product('es_product_B01MUGXRT9_2024.html');
+    expect([p.price_minor, p.price_buybox_minor, p.new_price_minor, p.used_price_minor, p.in_stock, p.is_amazon_seller]).toEqual([null, null, null, null, null, null]);
+    expect([p.rating, p.reviews_count, p.brand]).toEqual([4.1, 5182, 'Cecotec']);
+    const points = numeric(p);
+    for (const unseen of [CSV.AMAZON, CSV.NEW, CSV.USED, CSV.BUY_BOX_SHIPPING]) expect(points.has(`csv:${unseen}`)).toBe(false);
+    expect(points.get(`csv:${CSV.SALES}`)).toBe(1643215);
+  });
+});
+
 describe('search extraction', () => {
   it('separates sponsored cards from organic positions', () => {
     const c = byFile.get('com_search_portable-charger.html')!;

@@ -41,6 +41,7 @@ const PRODUCT_FIELDS: Readonly<Record<string, (p: Extract<ProductExtraction, { o
   is_amazon_seller: (p) => p.is_amazon_seller,
   shipping: (p) => p.shipping_minor,
   new_offer_count: (p) => p.new_offer_count,
+  new_price: (p) => p.new_price_minor,
   used_offer_count: (p) => p.used_offer_count,
   used_price: (p) => p.used_price_minor,
 };

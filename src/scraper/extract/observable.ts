@@ -10,12 +10,14 @@
 // - else a page with a price: an orderable buy box (add to cart, buy now, a seller, "in
 //   stock") must show its price, or the price block is missing (extraction_failed); a page
 //   without a buy box needs at least an offer price ("New from …", "Used from …"); a buy box
-//   that sells only a used copy shows that price as the used price. A page with a title and
-//   nothing else is not an observation.
+//   that sells only a used copy shows that price as the used price, and one whose price Amazon
+//   shows only in the cart ("See price in cart") has none. A page with a title and nothing
+//   else is not an observation.
 import { scrapeError, type ScrapeError } from '../errors.js';
 import type { Page } from '../html/page.js';
 import type { ScrapedProduct } from '../types.js';
 import { isUsedOnlyBuybox } from './product-buybox.js';
+import { hasSeeAllBuyingOptions, isPriceInCart } from './product-prices.js';
 
 /** The closing tags come last on every Amazon page (the last few KB, after the footer). */
 const END_OF_PAGE = /<\/(?:body|html)\s*>/i;
@@ -42,6 +44,10 @@ export function unobservableReason(page: Page, product: ScrapedProduct): ScrapeE
   if (product.in_stock === false) return null;
   if (product.price_minor !== null || product.price_buybox_minor !== null) return null;
   if (product.used_price_minor !== null && isUsedOnlyBuybox(page)) return null;
+  // "See price in cart": Amazon hides the buy box price on purpose; the rest of the page holds.
+  if (isPriceInCart(page)) return null;
+  // No seller won the buy box: Amazon puts its "See All Buying Options" button in its place.
+  if (hasSeeAllBuyingOptions(page)) return null;
   if (hasOrderableBuybox(page, product)) {
     return scrapeError('extraction_failed', 'the buy box shows no price and the page does not say the product is unavailable (price block missing)');
   }

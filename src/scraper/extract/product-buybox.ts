@@ -3,7 +3,7 @@
 import type { Element } from 'domhandler';
 import type { Page } from '../html/page.js';
 import { parsePrice } from '../locale/price.js';
-import { FREE_DELIVERY, FREE_SHIPPING_TEXT, IN_STOCK, OUT_OF_STOCK } from '../locale/phrases.js';
+import { FREE_ABOVE, FREE_DELIVERY, FREE_SHIPPING_TEXT, IN_STOCK, OUT_OF_STOCK } from '../locale/phrases.js';
 import { textOf, textOrNull } from '../html/text.js';
 import type { Delivery, Merchant } from '../types.js';
 import type { ExtractContext } from './context.js';
@@ -148,11 +148,20 @@ export function deliveries(ctx: ExtractContext): Delivery[] {
   return out;
 }
 
-/** Shipping of the buy box offer: the primary delivery's cost, or the legacy shipping line. */
-export function shippingMinor(ctx: ExtractContext, delivery: readonly Delivery[]): number | null {
+/**
+ * Shipping of the buy box offer: the primary delivery's cost, or the legacy shipping line.
+ * "FREE Shipping on orders over $35" is free only for an order of that much: below it (or
+ * with no price to compare) the page does not say what shipping costs, so null.
+ */
+export function shippingMinor(ctx: ExtractContext, delivery: readonly Delivery[], priceMinor: number | null): number | null {
   if (delivery.length > 0 && delivery[0].price_minor !== null) return delivery[0].price_minor;
   const legacy = textOf(firstById(ctx.page, ['price-shipping-message', 'ourprice_shippingmessage', 'saleprice_shippingmessage']));
   if (!legacy) return null;
-  if (FREE_SHIPPING_TEXT.test(legacy)) return 0;
+  if (FREE_SHIPPING_TEXT.test(legacy)) {
+    const minimum = FREE_ABOVE.exec(legacy);
+    if (!minimum) return 0;
+    const threshold = parsePrice(minimum[1], ctx.tld, { requireCurrency: true })?.minor ?? null;
+    return threshold !== null && priceMinor !== null && priceMinor >= threshold ? 0 : null;
+  }
   return parsePrice(legacy, ctx.tld, { requireCurrency: true })?.minor ?? null;
 }

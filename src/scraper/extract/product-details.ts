@@ -48,8 +48,10 @@ export function detailTables(ctx: ExtractContext): DetailTables {
   };
 
   const seenRows = new Set<Element>();
-  for (const id of TABLE_IDS) {
-    for (const row of findAll(page, page.byId(id), 'tr')) {
+  // Amazon repeats some of these ids (the mobile layout has a short primary view and the full
+  // secondary one), so every element with the id is read; the first value of a label wins.
+  for (const table of TABLE_IDS.flatMap((id) => page.allById(id))) {
+    for (const row of findAll(page, table, 'tr')) {
       if (seenRows.has(row)) continue;
       seenRows.add(row);
       const cells = row.children.filter((c): c is Element => c.type === 'tag' && (c.name === 'th' || c.name === 'td'));

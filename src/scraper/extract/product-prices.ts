@@ -2,6 +2,7 @@
 // price, the offer-listing summary ("New (10) from $12.48", "Used (3) from …") and the
 // used buy box offer ("Buy used £4.45").
 import type { Element } from 'domhandler';
+import type { Page } from '../html/page.js';
 import type { ParsedPrice } from '../locale/price.js';
 import { parsePrice } from '../locale/price.js';
 import { NEW_AND_USED_OFFERS, NEW_OFFERS, NOT_LIST_PRICE, USED_OFFERS } from '../locale/phrases.js';
@@ -20,6 +21,9 @@ const BUYBOX_PRICE_IDS = ['price_inside_buybox', 'newBuyBoxPrice', 'tp_price_blo
 
 /** The older accordion buy box (books, 2017): "Buy New £13.53" heads the new offer's row. */
 const BUY_NEW_ROW_IDS = ['buyNewSection'];
+
+/** Blocks that strike the list price as text: the older #price table, the mobile headline price. */
+const LEGACY_LIST_PRICE_IDS = ['price', 'newPitchPriceWrapper_feature_div'];
 
 /** Rows of the used offer in the buy box: the accordion row, or the whole box when only used is sold. */
 const USED_OFFER_IDS = ['usedBuySection', 'usedAccordionRow', 'usedOnlyBuybox'];
@@ -64,6 +68,25 @@ export function usedOfferPrice(ctx: ExtractContext): ParsedPrice | null {
   return null;
 }
 
+/**
+ * Amazon hides the price of an offer sold under a minimum advertised price: the price block
+ * says "See price in cart" and opens Amazon's MAP popover (`viewId=MAP_AJAX`, ref dp_map_popover).
+ * Such a buy box is orderable and has no price on the page; that is no missing price block.
+ */
+export function isPriceInCart(page: Page): boolean {
+  return findAll(page, page.byId('price'), '[data-a-modal]').some((el) => MAP_POPOVER.test(el.attribs['data-a-modal']));
+}
+
+const MAP_POPOVER = /viewId=MAP_AJAX|ref=dp_map_popover/;
+
+/**
+ * The buy box replaced by Amazon's "See All Buying Options" button (#buybox-see-all-buying-choices):
+ * the product has offers but no buy box winner, so the page has no buy box price.
+ */
+export function hasSeeAllBuyingOptions(page: Page): boolean {
+  return page.byId('buybox') !== undefined && findAll(page, page.byId('buybox'), '#buybox-see-all-buying-choices').length > 0;
+}
+
 export function buyboxPrice(ctx: ExtractContext): ParsedPrice | null {
   return priceIn(ctx, firstById(ctx.page, BUYBOX_PRICE_IDS));
 }
@@ -85,7 +108,10 @@ export function listPrice(ctx: ExtractContext): ParsedPrice | null {
       if (value) return value;
     }
   }
-  const legacy = page.byId('listPrice') ?? findAll(page, page.byId('price'), '.priceBlockStrikePriceString, .a-text-strike')[0];
+  // Older layouts strike it in the #price table; the mobile layout next to the headline price.
+  const legacy =
+    page.byId('listPrice') ??
+    LEGACY_LIST_PRICE_IDS.map((id) => findAll(page, page.byId(id), '.priceBlockStrikePriceString, .a-text-strike')[0]).find(Boolean);
   if (legacy) return priceIn(ctx, legacy);
   // The older accordion buy box strikes the RRP under "Buy New": "RRP: £16.99".
   for (const el of findAll(page, page.byId('buyNewInner'), '.a-text-strike')) {
@@ -107,6 +133,19 @@ export interface OfferSummary {
 
 const OFFER_IDS = ['olpLinkWidget_feature_div', 'olp_feature_div', 'olp-upd-new', 'olp-upd-new-used', 'olp-upd-used', 'usedAccordionRow', 'usedBuySection', 'buybox-see-all-buying-choices'];
 const OTHER_OFFERS = /(?:other|outras|otras|autres|altre|weitere|andere|inne|andra|diğer)\s+(\d+)\s+(?:offers?|ofertas?|offres?|offert[ae]|angebote?|aanbiedingen|oferty|erbjudanden|teklif)/i;
+
+/**
+ * "Other Sellers on Amazon" (#mbc, older desktop layouts) lists new offers, one `#mbc-price-N`
+ * each: the lowest is the lowest new price the page shows when no "New (N) from" says it.
+ */
+function lowestOtherSellerPrice(ctx: ExtractContext): ParsedPrice | null {
+  let lowest: ParsedPrice | null = null;
+  for (const el of findAll(ctx.page, ctx.page.byId('mbc'), '[id^="mbc-price-"]')) {
+    const value = priceIn(ctx, el);
+    if (value && (lowest === null || (value.currency === lowest.currency && value.minor < lowest.minor))) lowest = value;
+  }
+  return lowest;
+}
 
 export function offerSummary(ctx: ExtractContext): OfferSummary {
   const texts: string[] = [];
@@ -131,7 +170,7 @@ export function offerSummary(ctx: ExtractContext): OfferSummary {
   const other = OTHER_OFFERS.exec(all);
   return {
     newCount: fresh.count,
-    newPrice: fresh.price,
+    newPrice: fresh.price ?? lowestOtherSellerPrice(ctx),
     usedCount: used.count,
     usedPrice: used.price,
     otherCount: other ? Number(other[1]) : null,

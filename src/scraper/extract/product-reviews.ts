@@ -36,13 +36,17 @@ export function reviewSummary(ctx: ExtractContext): ReviewSummary {
   const { page } = ctx;
   const popover = page.byId('acrPopover');
   const medley = page.byId('reviewsMedley') ?? page.byId('cm_cr_dp_d_rating_histogram');
+  // The mobile layout has no popover: the stars and "(47)" sit inside the reviews link.
+  const mobileLink = popover ? undefined : page.byId('acrCustomerReviewLink');
   const rating =
     parseRating(popover?.attribs.title) ??
     parseRating(textOf(findFirst(page, popover, '.a-icon-alt'))) ??
-    parseRating(textOf(findFirst(page, medley, '[data-hook="rating-out-of-text"]')));
+    parseRating(textOf(findFirst(page, medley, '[data-hook="rating-out-of-text"]'))) ??
+    parseRating(textOf(findFirst(page, mobileLink, '.a-icon-alt')));
   let count =
     parseCount(textOf(page.byId('acrCustomerReviewText'))) ??
-    parseCount(textOf(findFirst(page, medley, '[data-hook="total-review-count"]')));
+    parseCount(textOf(findFirst(page, medley, '[data-hook="total-review-count"]'))) ??
+    parseCount(textOf(findFirst(page, mobileLink, 'span.a-size-base')));
   const distribution = histogram(ctx);
   // An all-zero histogram or "No customer reviews": the page says zero, not unknown.
   if (count === null && rating === null) {

@@ -52,7 +52,7 @@ function buildProduct(ctx: ExtractContext, asin: string, options: ExtractProduct
   const buyboxMinor = inCurrency(buyboxPrice(ctx), currency) ?? (hasBuybox ? priceMinor : null);
   const strikeMinor = inCurrency(listPrice(ctx), currency);
   const delivery = deliveries(ctx);
-  const shipping = hasBuybox ? shippingMinor(ctx, delivery) : null;
+  const shipping = hasBuybox ? shippingMinor(ctx, delivery, priceMinor) : null;
   const offers = offerSummary(ctx);
   const { details, salesRankCell } = detailTables(ctx);
   const { brand, storeUrl } = brandOf(ctx, details);

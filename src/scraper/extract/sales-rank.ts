@@ -40,6 +40,16 @@ function parseLine(line: string): { rank: number; category: string } | null {
   return Number.isSafeInteger(rank) && rank > 0 && category ? { rank, category } : null;
 }
 
+/** The mobile layout's details table can give the main rank alone: "Best Sellers Rank | 147710". */
+const BARE_RANK = /^(?:#|nr\.?|no\.)?\s*(\d[\d.,' ]*)$/i;
+
+/** A rank without its category, as ASA gives one: the category is unknown, so empty. */
+function bareRank(line: string): SalesRank | null {
+  const match = BARE_RANK.exec(normalizeNumerals(line).replace(/\s+/g, ' ').trim());
+  const rank = match ? Number(match[1].replace(/[.,' ]/g, '')) : NaN;
+  return Number.isSafeInteger(rank) && rank > 0 ? { rank, category: '', category_id: null, ladder: [] } : null;
+}
+
 export function salesRanks(ctx: ExtractContext, cell: Element | undefined): SalesRank[] {
   if (!cell) return [];
   const links: BestSellerLink[] = findAll(ctx.page, cell, 'a[href*="/gp/bestsellers/"]').map((a) => {
@@ -53,7 +63,11 @@ export function salesRanks(ctx: ExtractContext, cell: Element | undefined): Sale
   const out: SalesRank[] = [];
   for (const line of linesOf(cell)) {
     const entry = parseLine(line);
-    if (!entry) continue;
+    if (!entry) {
+      const bare = out.length === 0 ? bareRank(line) : null;
+      if (bare) out.push(bare);
+      continue;
+    }
     // Sub-categories are links; the main category links only to its top-100 list.
     const link = links.find((l) => l.text === entry.category) ?? (out.length === 0 ? links.find((l) => l.text.includes(entry.category)) : undefined);
     out.push({

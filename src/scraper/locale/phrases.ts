@@ -47,6 +47,9 @@ export const BYLINE_BRAND: readonly RegExp[] = [
 export const FREE_SHIPPING_TEXT =
   /free (?:shipping|delivery)|kostenlose (?:lieferung|versand)|livraison gratuite|spedizione gratuita|env[ií]o gratis|entrega gr[aá]tis|frete gr[aá]tis|gratis verzending|darmowa dostawa|fri frakt|配送料無料|ücretsiz kargo|توصيل مجاني|شحن مجاني/i;
 
+/** A free shipping line's minimum order: "FREE Shipping on orders over $35" (the amount follows). */
+export const FREE_ABOVE = /\borders? (?:over|above|of)\s+(.+)/i;
+
 /** Words that make a delivery free (the delivery-price attribute: "FREE", "KOSTENLOSE"). */
 export const FREE_DELIVERY = /free|gratis|kostenlos|gratuit|gratuita|grátis|darmowa|bezpłatn|fri frakt|無料|ücretsiz|مجاني|مجانًا/i;
 
@@ -65,8 +68,15 @@ function offerCount(words: string): RegExp {
 export const NEW_OFFERS = offerCount(NEW_WORDS);
 export const USED_OFFERS = offerCount(USED_WORDS);
 
-/** "New & Used (14) from £4.45" counts both conditions together: neither a new nor a used count (global: for replace). */
-export const NEW_AND_USED_OFFERS = new RegExp(`(?:${NEW_WORDS})\\s*(?:&|and|und|y|e|et|en|i|och|ve|و)\\s*(?:${USED_WORDS})\\s*\\(\\d+\\)`, 'gi');
+/**
+ * "New & Used (14) from £4.45", or "Used & New (109) from $3.92" (mobile), counts both
+ * conditions together: neither a new nor a used count (global: for replace).
+ */
+const AND = '(?:&|and|und|y|e|et|en|i|och|ve|و)';
+export const NEW_AND_USED_OFFERS = new RegExp(
+  `(?:(?:${NEW_WORDS})\\s*${AND}\\s*(?:${USED_WORDS})|(?:${USED_WORDS})\\s*${AND}\\s*(?:${NEW_WORDS}))\\s*\\(\\d+\\)`,
+  'gi',
+);
 
 /** "One person found this helpful" and its translations. */
 export const ONE_PERSON = /^(?:one|eine|une|una|uma|een|jedna|en|bir|1人|شخص واحد)\b/i;
