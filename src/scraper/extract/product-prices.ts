@@ -84,7 +84,7 @@ const MAP_POPOVER = /viewId=MAP_AJAX|ref=dp_map_popover/;
  * the product has offers but no buy box winner, so the page has no buy box price.
  */
 export function hasSeeAllBuyingOptions(page: Page): boolean {
-  return page.byId('buybox') !== undefined && findAll(page, page.byId('buybox'), '#buybox-see-all-buying-choices').length > 0;
+  return findAll(page, page.byId('buybox'), '#buybox-see-all-buying-choices').length > 0;
 }
 
 export function buyboxPrice(ctx: ExtractContext): ParsedPrice | null {
