@@ -249,6 +249,22 @@ describe('mobile layouts and buy boxes without a price', () => {
     expect(p.shipping_minor).toBeNull();
     // "New & used (83) from $13.95" mixes both conditions.
     expect([p.new_offer_count, p.new_price_minor, p.used_offer_count, p.used_price_minor]).toEqual([null, null, null, null]);
+    // "Amazon.com Sales Rank: 68383" in the bullets' secondary view (a second #detailBullets_feature_div).
+    expect(RANKS(p)).toEqual([[68383, '', null]]);
+  });
+
+  it.skipIf(!hasPage('com_product_B0057OC5O8_2017.html'))('gives no shipping 0 for "free shipping on orders over $25" on an $8.99 item (com, 2017)', () => {
+    // "… when you order $25 of eligible items … Or get 4-5 business-day shipping on this item for $5.99."
+    expect(product('com_product_B0057OC5O8_2017.html').shipping_minor).toBeNull();
+    expect(product('com_product_B00N150YS4.html').shipping_minor).toBe(0);
+  });
+
+  it.skipIf(!hasPage('com_product_B00AYQNR46_mobile.html'))('reads the Kindle price and title of a mobile e-book page, not the print list price (com, 2018)', () => {
+    const p = product('com_product_B00AYQNR46_mobile.html');
+    expect([p.title, p.price_minor, p.price_strikethrough_minor, p.in_stock]).toEqual([
+      'Seven Languages in Seven Weeks: A Pragmatic Guide to Learning Programming Languages (Pragmatic Programmers)', 2500, null, null,
+    ]);
+    expect([p.rating, p.reviews_count, RANKS(p)]).toEqual([4.2, 58, [[375493, '', null]]]);
   });
 
   it.skipIf(!hasPage('com_product_193435659X_mobile_2018.html'))('reads the mobile accordion buy box, the struck price by the headline and a rank without category (com, 2018)', () => {

@@ -12,7 +12,8 @@ export function titleOf(ctx: ExtractContext): string | null {
     const text = textOf(el);
     if (text) return text;
   }
-  return textOrNull(ctx.page.byId('title'));
+  // The mobile layout: h1#title; its Kindle book page: #ebooksTitle.
+  return textOrNull(ctx.page.byId('title')) ?? textOrNull(ctx.page.byId('ebooksTitle'));
 }
 
 export function bulletPoints(ctx: ExtractContext): string | null {

@@ -18,7 +18,8 @@ const TABLE_IDS = [
   'productOverview_feature_div', 'productDetails_techSpec_section_1', 'productDetails_techSpec_section_2',
   'productDetails_detailBullets_sections1', 'technicalSpecifications_section_1', 'productDetails_feature_div', 'prodDetails', 'tech',
 ];
-const BULLET_IDS = ['detailBulletsWrapper_feature_div', 'detailBullets_feature_div'];
+/** Detail bullets; the mobile layout keeps its full list in a secondary view. */
+const BULLET_IDS = ['detailBulletsWrapper_feature_div', 'detailBullets_feature_div', 'detailBullets_secondary_view_div'];
 
 // Detail bullets wrap the colon in bidi marks: "Brand ‏ : ‎ Ultrean".
 const BIDI_MARKS = /[\u200e\u200f\u061c]/g;
@@ -59,8 +60,9 @@ export function detailTables(ctx: ExtractContext): DetailTables {
       add(cleanLabel(textOf(cells[0])), cells[1]);
     }
   }
-  const bullets = BULLET_IDS.map((id) => page.byId(id)).find(Boolean);
-  for (const item of findAll(page, bullets, 'li')) {
+  // As with the tables, every bullet list is read (the wrapper holds the list: each item once).
+  const items = new Set(BULLET_IDS.flatMap((id) => page.allById(id)).flatMap((root) => findAll(page, root, 'li')));
+  for (const item of items) {
     const bold = findFirst(page, item, 'span.a-text-bold');
     if (!bold) continue;
     const label = cleanLabel(textOf(bold));

@@ -15,7 +15,7 @@ import { aPriceValue, firstPayPrice, priceIn } from './price-elements.js';
 const CORE_PRICE_IDS = ['corePriceDisplay_desktop_feature_div', 'corePrice_desktop', 'corePrice_feature_div', 'apex_desktop'];
 
 /** Older layouts print the price as text in one of these. */
-const LEGACY_PRICE_IDS = ['priceblock_dealprice', 'priceblock_saleprice', 'priceblock_ourprice', 'price_inside_buybox', 'newBuyBoxPrice'];
+const LEGACY_PRICE_IDS = ['priceblock_dealprice', 'priceblock_saleprice', 'priceblock_ourprice', 'price_inside_buybox', 'newBuyBoxPrice', 'kindle-price'];
 
 const BUYBOX_PRICE_IDS = ['price_inside_buybox', 'newBuyBoxPrice', 'tp_price_block_total_price_ww'];
 
@@ -46,6 +46,9 @@ export function mainPrice(ctx: ExtractContext): ParsedPrice | null {
     const value = firstOfferPrice(ctx, page.byId(id));
     if (value) return value;
   }
+  // A Kindle book: "Kindle Price: $25.00" (#kindle-price on desktop, a .kindle-price row on mobile).
+  const kindle = priceIn(ctx, findAll(page, page.byId('ebooksPrice_feature_div'), '.kindle-price .a-color-price')[0]);
+  if (kindle) return kindle;
   const core = page.byId('corePrice_feature_div');
   return firstPayPrice(ctx, core) ?? priceIn(ctx, page.byId('tp_price_block_total_price_ww'));
 }

@@ -16,6 +16,7 @@ import { absoluteUrl, findAll } from './dom.js';
 const ENTRY = /^(?:#|nr\.?|n\.?\s?[º°o]\.?|no\.|n\.)?\s*(\d[\d.,' ]*)\s*(?:位\s*|(?:in|em|en|dans|in der|nella categoria|w|i|di|på|في)\s+)(.+)$/i;
 /** The main category's "(See Top 100 in …)", "(Ver los 100 más vendidos)", "(…の売れ筋ランキングを見る)". */
 const TOP_LIST_LINK = /\([^)]*(?:\b100\b|ランキング)[^)]*\)/g;
+const BARE_RANK = /^(?:#|nr\.?|no\.)?\s*(\d[\d.,' ]*)$/i;
 const ENTRY_TR = /^(.+?)\s+kategorisinde\s+(\d[\d.,]*)\.?\s*sırada/i;
 
 interface BestSellerLink {
@@ -31,6 +32,13 @@ function parseLine(line: string): { rank: number; category: string } | null {
   const colon = text.indexOf(':');
   if (colon >= 0 && SALES_RANK_LABEL.test(text.slice(0, colon))) text = text.slice(colon + 1).trim();
   text = text.replace(/^[-–]\s*/, '');
+  // The mobile layout can give the main rank alone ("Best Sellers Rank | 147710", "Amazon.com
+  // Sales Rank: 375493"): a rank whose category is unknown, empty as ASA gives it.
+  const bare = BARE_RANK.exec(text);
+  if (bare) {
+    const rank = Number(bare[1].replace(/[.,' ]/g, ''));
+    return Number.isSafeInteger(rank) && rank > 0 ? { rank, category: '' } : null;
+  }
   const tr = ENTRY_TR.exec(text);
   const match = tr ? [tr[0], tr[2], tr[1]] : ENTRY.exec(text);
   if (!match) return null;
@@ -38,16 +46,6 @@ function parseLine(line: string): { rank: number; category: string } | null {
   const ladder = match[2].replace(/\s*[|›>-]\s*$/, '').split(/\s+[>›]\s+/);
   const category = ladder[ladder.length - 1].trim();
   return Number.isSafeInteger(rank) && rank > 0 && category ? { rank, category } : null;
-}
-
-/** The mobile layout's details table can give the main rank alone: "Best Sellers Rank | 147710". */
-const BARE_RANK = /^(?:#|nr\.?|no\.)?\s*(\d[\d.,' ]*)$/i;
-
-/** A rank without its category, as ASA gives one: the category is unknown, so empty. */
-function bareRank(line: string): SalesRank | null {
-  const match = BARE_RANK.exec(normalizeNumerals(line).replace(/\s+/g, ' ').trim());
-  const rank = match ? Number(match[1].replace(/[.,' ]/g, '')) : NaN;
-  return Number.isSafeInteger(rank) && rank > 0 ? { rank, category: '', category_id: null, ladder: [] } : null;
 }
 
 export function salesRanks(ctx: ExtractContext, cell: Element | undefined): SalesRank[] {
@@ -63,9 +61,10 @@ export function salesRanks(ctx: ExtractContext, cell: Element | undefined): Sale
   const out: SalesRank[] = [];
   for (const line of linesOf(cell)) {
     const entry = parseLine(line);
-    if (!entry) {
-      const bare = out.length === 0 ? bareRank(line) : null;
-      if (bare) out.push(bare);
+    if (!entry) continue;
+    if (entry.category === '') {
+      // Only the main rank comes without a category.
+      if (out.length === 0) out.push({ rank: entry.rank, category: '', category_id: null, ladder: [] });
       continue;
     }
     // Sub-categories are links; the main category links only to its top-100 list.

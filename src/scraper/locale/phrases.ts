@@ -20,7 +20,7 @@ export const DIMENSIONS_LABEL =
 
 /** Rows whose value is the best-sellers rank. */
 export const SALES_RANK_LABEL =
-  /best ?sellers? rank|bestseller|meilleures ventes|classifica|más vendidos|mais vendidos|najlepiej sprzeda|bästsäljare|売れ筋ランキング|çok satan|الأكثر مبيع/i;
+  /best ?sellers? rank|sales rank|bestseller|meilleures ventes|classifica|más vendidos|mais vendidos|najlepiej sprzeda|bästsäljare|売れ筋ランキング|çok satan|الأكثر مبيع/i;
 
 /** Rows whose value is the review widget (skipped in product_details). */
 export const REVIEWS_LABEL =
