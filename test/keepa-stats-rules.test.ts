@@ -3,7 +3,7 @@
 // the unit cases pin the boundaries the data cannot show.
 import { describe, expect, it } from 'vitest';
 import { assembleKeepaProduct, lastOffersUpdateOf, splitKeepaProduct } from '../src/keepa/product-object.js';
-import { keepaStatsClock, readSavedResponses, statsInputOfSaved, statsParamOf, type SavedResponse } from './golden/saved-response.js';
+import { keepaStatsClock, readSavedResponses, statsClockShown, statsInputOfSaved, statsParamOf, type SavedResponse } from './golden/saved-response.js';
 import { viewSeries } from '../src/keepa/series.js';
 import { salesRankDrops } from '../src/keepa/stats-events.js';
 import { deltaPercent90MonthlySold } from '../src/keepa/stats-monthly-sold.js';
@@ -47,6 +47,24 @@ describe('the saved responses', () => {
     // 0135048761_us_lu7555300.json: request 7555299.25, before its lastUpdate 7555300.
     expect(keepaStatsClock(7555299.25, 7555300)).toBe(7555300);
     expect(keepaStatsClock(null, 7555536)).toBe(7555536);
+  });
+
+  it("read Keepa's stats clock off the answer where an interval extreme sits at the interval start", () => {
+    // No request time: 1496849574_us_lu7555840.json shows start 7030244 (LISTPRICE minInInterval), so
+    // now 7555844, 4 minutes after its lastUpdate; B0BSL6P6WJ_jp.json (stats=1) shows 7816308.
+    expect(response('1496849574_us_lu7555840.json').product.stats.minInInterval[4]).toEqual([7030244, 9900]);
+    expect(response('1496849574_us_lu7555840.json').request.now).toBe(7555844);
+    expect(response('B0BSL6P6WJ_jp.json').request.now).toBe(7816308 + DAY);
+    // Request at 7557035.70 (even minute 7557034), yet the answer shows 7557036.
+    expect(response('1496849574_us_lu7557000.json').request).toMatchObject({ now: 7557036 });
+    expect(statsClockShown(response('1496849574_us_lu7557000.json').product, '365')).toBe(7557036);
+    // Nothing shows it in 184297291X_us_lu7555828.json (no request time): lastUpdate is taken,
+    // though 7555844 is the only even minute up to an hour on that reproduces all its stats.
+    expect(statsClockShown(response('184297291X_us_lu7555828.json').product, '365')).toBeNull();
+    expect(response('184297291X_us_lu7555828.json').request.now).toBe(7555828);
+    const at = (now: number) => computeStats(statsInputOfSaved({ ...response('184297291X_us_lu7555828.json'), request: { ...response('184297291X_us_lu7555828.json').request, now } }));
+    expect(at(7555844).avg90[19]).toBe(response('184297291X_us_lu7555828.json').product.stats.avg90[19]);
+    expect(at(7555828).avg90[19]).not.toBe(response('184297291X_us_lu7555828.json').product.stats.avg90[19]);
   });
 });
 

@@ -9,7 +9,8 @@ import { buyBoxSnapshotFromKeepaStats } from './stats-compare.js';
 import { statsInputFromProduct } from '../../src/keepa/stats-input.js';
 import { parseStatsParam, StatsParamError } from '../../src/keepa/stats-interval.js';
 import type { StatsInput } from '../../src/keepa/stats-types.js';
-import { KEEPA_EPOCH_MINUTES, type KeepaMinute } from '../../src/keepa/time.js';
+import { strideOf } from '../../src/keepa/csv-type.js';
+import { KEEPA_EPOCH_MINUTES, MINUTES_PER_DAY, type KeepaMinute } from '../../src/keepa/time.js';
 
 export interface SavedRequest {
   /** The `stats` parameter: what the sidecar says, else what the answer shows (see statsParamOf). */
@@ -19,7 +20,7 @@ export interface SavedRequest {
   readonly offers: number | null;
   /** The request's moment as a (fractional) Keepa minute, null when nothing tells. */
   readonly requestMinute: number | null;
-  /** The minute Keepa computed the stats at (keepaStatsClock). */
+  /** The minute Keepa computed the stats at: what the answer shows (statsClockShown), else keepaStatsClock. */
   readonly now: KeepaMinute;
 }
 
@@ -42,6 +43,32 @@ export function keepaStatsClock(requestMinute: number | null, lastUpdate: KeepaM
   const floor = Math.floor(requestMinute);
   const even = floor - (((floor % 2) + 2) % 2);
   return lastUpdate !== null && lastUpdate > even ? lastUpdate : even;
+}
+
+/**
+ * The stats clock the answer itself shows, for a `stats=N` request: an interval extreme
+ * (minInInterval / maxInInterval) whose time is no point of its series is the value in force
+ * at the interval start, reported at the start (keepa-semantics.md), so Keepa's "now" was that
+ * time + N days. null when no entry shows it, N is 0 or entries disagree. It settles the
+ * responses whose request time is unknown (1496849574_us_lu7555840.json: 7555844, not its
+ * lastUpdate 7555840; B0BSL6P6WJ_jp.json: 7817748) and the two whose stats were computed one
+ * even minute after the even minute of the request (1496849574_us_lu7557000.json: 7557036).
+ */
+export function statsClockShown(product: Readonly<Record<string, any>>, statsParam: string): KeepaMinute | null {
+  if (!/^\d+$/.test(statsParam) || Number(statsParam) === 0) return null;
+  const length = Number(statsParam) * MINUTES_PER_DAY;
+  const shown = new Set<number>();
+  for (const field of ['minInInterval', 'maxInInterval']) {
+    const entries: unknown[] = product.stats?.[field] ?? [];
+    entries.forEach((entry, csvIndex) => {
+      const flat: number[] | null | undefined = product.csv?.[csvIndex];
+      if (!Array.isArray(entry) || entry[0] < 0 || !flat) return;
+      const stride = strideOf(csvIndex);
+      for (let k = 0; k < flat.length; k += stride) if (flat[k] === entry[0]) return;
+      shown.add(entry[0] + length);
+    });
+  }
+  return shown.size === 1 ? [...shown][0] : null;
 }
 
 const PARAM = (name: string) => new RegExp(`(?:^|[?&,\\s])${name}=(\\d+(?:,\\d+)?)`, 'i');
@@ -90,7 +117,7 @@ export function readSavedResponse(dir: string, file: string): SavedResponse | nu
       buyBox: /buybox=1/i.test(text) || offers !== null,
       offers: offers ? Number(offers[1]) : null,
       requestMinute,
-      now: keepaStatsClock(requestMinute, lastUpdate),
+      now: statsClockShown(product, statsParam) ?? keepaStatsClock(requestMinute, lastUpdate),
     },
   };
 }
