@@ -3,7 +3,7 @@
 // the unit cases pin the boundaries the data cannot show.
 import { describe, expect, it } from 'vitest';
 import { assembleKeepaProduct, lastOffersUpdateOf, splitKeepaProduct } from '../src/keepa/product-object.js';
-import { keepaStatsClock, readSavedResponses, statsClockShown, statsInputOfSaved, statsParamOf, type SavedResponse } from './golden/saved-response.js';
+import { keepaStatsClock, latestRecorded, readSavedResponses, statsClockShown, statsInputOfSaved, statsParamOf, type SavedResponse } from './golden/saved-response.js';
 import { viewSeries } from '../src/keepa/series.js';
 import { salesRankDrops } from '../src/keepa/stats-events.js';
 import { deltaPercent90MonthlySold } from '../src/keepa/stats-monthly-sold.js';
@@ -58,13 +58,23 @@ describe('the saved responses', () => {
     // Request at 7557035.70 (even minute 7557034), yet the answer shows 7557036.
     expect(response('1496849574_us_lu7557000.json').request).toMatchObject({ now: 7557036 });
     expect(statsClockShown(response('1496849574_us_lu7557000.json').product, '365')).toBe(7557036);
-    // Nothing shows it in 184297291X_us_lu7555828.json (no request time): lastUpdate is taken,
-    // though 7555844 is the only even minute up to an hour on that reproduces all its stats.
-    expect(statsClockShown(response('184297291X_us_lu7555828.json').product, '365')).toBeNull();
-    expect(response('184297291X_us_lu7555828.json').request.now).toBe(7555828);
-    const at = (now: number) => computeStats(statsInputOfSaved({ ...response('184297291X_us_lu7555828.json'), request: { ...response('184297291X_us_lu7555828.json').request, now } }));
-    expect(at(7555844).avg90[19]).toBe(response('184297291X_us_lu7555828.json').product.stats.avg90[19]);
-    expect(at(7555828).avg90[19]).not.toBe(response('184297291X_us_lu7555828.json').product.stats.avg90[19]);
+  });
+
+  it('never put the clock before the latest moment the answer records (184297291X_us_lu7555828.json: buy box sellers last seen 7555844)', () => {
+    const file = '184297291X_us_lu7555828.json';
+    // No request time and no interval extreme at the start; lastUpdate is 7555828.
+    expect(statsClockShown(response(file).product, '365')).toBeNull();
+    expect(response(file).product.lastUpdate).toBe(7555828);
+    expect(latestRecorded(response(file).product)).toBe(7555844);
+    expect(response(file).request.now).toBe(7555844);
+    // It is the only even minute of the hour after lastUpdate that reproduces its averages.
+    const at = (now: number) => computeStats(statsInputOfSaved({ ...response(file), request: { ...response(file).request, now } }));
+    const keepa = response(file).product.stats;
+    const fits = Array.from({ length: 31 }, (_, i) => 7555828 + 2 * i).filter((now) => {
+      const ours = at(now);
+      return (['avg30', 'avg90', 'avg180', 'avg365'] as const).every((f) => keepa[f].every((v: number, i: number) => ours[f][i] === v));
+    });
+    expect(fits).toEqual([7555844]);
   });
 });
 

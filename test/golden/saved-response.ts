@@ -32,17 +32,40 @@ export interface SavedResponse {
 }
 
 /**
- * Keepa's stats clock: the even minute at or before the request, never before the
- * product's lastUpdate. Keepa keeps time in even minutes (every csv time of the recent
- * snapshots is even); the interval starts of 36 of the 38 saved responses that carry an
- * envelope timestamp fit this exactly (the other two sit one even minute later). Without
- * a request time, lastUpdate.
+ * Keepa's stats clock: the even minute at or before the request, never before the latest
+ * moment the answer records (`notBefore`, see latestRecorded). Keepa keeps time in even
+ * minutes (every csv time of the recent snapshots is even); the interval starts of 36 of the
+ * 38 saved responses that carry an envelope timestamp fit this exactly (the other two sit one
+ * even minute later, which their answers show: statsClockShown). Without a request time,
+ * `notBefore`.
  */
-export function keepaStatsClock(requestMinute: number | null, lastUpdate: KeepaMinute | null): KeepaMinute {
-  if (requestMinute === null) return lastUpdate ?? 0;
+export function keepaStatsClock(requestMinute: number | null, notBefore: KeepaMinute | null): KeepaMinute {
+  if (requestMinute === null) return notBefore ?? 0;
   const floor = Math.floor(requestMinute);
   const even = floor - (((floor % 2) + 2) % 2);
-  return lastUpdate !== null && lastUpdate > even ? lastUpdate : even;
+  return notBefore !== null && notBefore > even ? notBefore : even;
+}
+
+/**
+ * The latest moment an answer records: lastUpdate, the stats' lastOffersUpdate and
+ * lastBuyBoxUpdate, the lastSeen of buyBoxStats / buyBoxUsedStats, and the last time of every
+ * csv series and of buyBoxSellerIdHistory. Keepa computed the stats no earlier. In one saved
+ * response it is after lastUpdate: 184297291X_us_lu7555828.json (lastUpdate 7555828, buy box
+ * sellers last seen 7555844, the only minute that reproduces all its stats).
+ */
+export function latestRecorded(product: Readonly<Record<string, any>>): KeepaMinute | null {
+  const stats = product.stats ?? {};
+  const times: number[] = [product.lastUpdate, stats.lastOffersUpdate, stats.lastBuyBoxUpdate];
+  for (const sellers of [stats.buyBoxStats, stats.buyBoxUsedStats]) {
+    for (const seller of Object.values(sellers ?? {}) as Array<{ lastSeen?: unknown }>) times.push(seller.lastSeen as number);
+  }
+  (product.csv ?? []).forEach((flat: number[] | null, csvIndex: number) => {
+    if (flat && flat.length > 0) times.push(flat[flat.length - strideOf(csvIndex)]);
+  });
+  const history: unknown[] = product.buyBoxSellerIdHistory ?? [];
+  if (history.length >= 2) times.push(Number(history[history.length - 2]));
+  const known = times.filter((t) => typeof t === 'number' && Number.isFinite(t) && t > 0);
+  return known.length > 0 ? Math.max(...known) : null;
 }
 
 /**
@@ -107,7 +130,7 @@ export function readSavedResponse(dir: string, file: string): SavedResponse | nu
   const offers = PARAM('offers').exec(text);
   const timestampMs = sidecar?.envelope_timestamp_ms ?? (typeof json.timestamp === 'number' ? json.timestamp : null);
   const requestMinute = typeof timestampMs === 'number' ? timestampMs / 60_000 - KEEPA_EPOCH_MINUTES : null;
-  const lastUpdate = typeof product.lastUpdate === 'number' ? product.lastUpdate : null;
+
   return {
     file,
     product,
@@ -117,7 +140,7 @@ export function readSavedResponse(dir: string, file: string): SavedResponse | nu
       buyBox: /buybox=1/i.test(text) || offers !== null,
       offers: offers ? Number(offers[1]) : null,
       requestMinute,
-      now: statsClockShown(product, statsParam) ?? keepaStatsClock(requestMinute, lastUpdate),
+      now: statsClockShown(product, statsParam) ?? keepaStatsClock(requestMinute, latestRecorded(product)),
     },
   };
 }
