@@ -233,6 +233,16 @@ describe('buyBoxStats', () => {
       expect('buyBoxStats' in ours, file).toBe(false);
     }
   });
+
+  it('shares out the minutes since the first buy box price point (184297291X_us.json: BUY_BOX_SHIPPING from 7243990)', () => {
+    const { keepa, ours, input } = statsOf('184297291X_us.json');
+    expect(input.csv[18]?.[0]).toBe(7243990);
+    expect(input.interval.start).toBeLessThan(7243990);
+    const sellers = Object.keys(keepa.buyBoxStats);
+    expect(sellers).toHaveLength(4);
+    for (const id of sellers) expect(ours.buyBoxStats?.[id].percentageWon, id).toBe(keepa.buyBoxStats[id].percentageWon);
+    expect(keepa.buyBoxStats.A1SVAUAYKYZZD3.percentageWon).toBe(38.622482); // 23.004187 over the whole 365 days
+  });
 });
 
 describe('averages', () => {

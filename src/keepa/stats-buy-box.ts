@@ -128,11 +128,14 @@ export function buyBoxStats(src: BuyBoxStatsSources, from: KeepaMinute, to: Keep
     if (b === nextP) p++;
     a = b;
   }
+  // Keepa shares out the minutes since the first buy box price point, not the whole interval
+  // (184297291X_us.json: its BUY_BOX_SHIPPING starts at 7243990, 208 days into the 365).
+  const span = to - (price.length > 0 && price.times[0] > from ? price.times[0] : from);
   const out: Record<string, BuyBoxSellerStats> = {};
   for (const [sellerId, acc] of sellers) {
     out[sellerId] = {
       // Keepa's share is a float32 fraction times 100 in float32 (0.9336419, not 0.93364197).
-      percentageWon: float32Json(Math.fround(Math.fround(acc.minutes / (to - from)) * 100)),
+      percentageWon: float32Json(Math.fround(Math.fround(acc.minutes / span) * 100)),
       avgPrice: Math.floor(acc.priceSum / acc.minutes),
       avgNewOfferCount: acc.newMinutes > 0 ? Math.floor(acc.newSum / acc.newMinutes) : -1,
       avgUsedOfferCount: acc.usedMinutes > 0 ? Math.floor(acc.usedSum / acc.usedMinutes) : -1,
