@@ -8,6 +8,7 @@ import { viewSeries } from '../src/keepa/series.js';
 import { salesRankDrops } from '../src/keepa/stats-events.js';
 import { deltaPercent90MonthlySold } from '../src/keepa/stats-monthly-sold.js';
 import { computeStats } from '../src/keepa/stats.js';
+import { offerFulfilment } from '../src/keepa/stats-input.js';
 import { extremes, outOfStockCount, outOfStockPercentage } from '../src/keepa/stats-window.js';
 import { SHARED_FIXTURES } from './helpers/fixtures.js';
 
@@ -242,6 +243,25 @@ describe('buyBoxStats', () => {
     expect(sellers).toHaveLength(4);
     for (const id of sellers) expect(ours.buyBoxStats?.[id].percentageWon, id).toBe(keepa.buyBoxStats[id].percentageWon);
     expect(keepa.buyBoxStats.A1SVAUAYKYZZD3.percentageWon).toBe(38.622482); // 23.004187 over the whole 365 days
+  });
+
+  it("takes each seller's isFBA from the product's offers (184297291X_us.json: three past winners fulfilled by Amazon)", () => {
+    const r = response('184297291X_us.json');
+    const keepa = r.product.stats.buyBoxStats;
+    // Without Keepa's own answer as a source: only the offers and the latest buy box.
+    const ours = computeStats({ ...statsInputOfSaved(r), fbaSellerIds: null }).buyBoxStats ?? {};
+    expect(Object.fromEntries(Object.keys(keepa).map((id) => [id, ours[id]?.isFBA]))).toEqual(
+      Object.fromEntries(Object.keys(keepa).map((id) => [id, keepa[id].isFBA])),
+    );
+    expect(Object.values(keepa).filter((s: any) => s.isFBA)).toHaveLength(3);
+    const fulfilment = offerFulfilment([
+      { sellerId: 'A', isFBA: true },
+      { sellerId: 'B', isFBA: false },
+      { sellerId: 'C', isFBA: true },
+      { sellerId: 'C', isFBA: false },
+    ]);
+    expect(fulfilment && [...fulfilment]).toEqual([['A', true], ['B', false]]); // C disagrees: unknown
+    expect(offerFulfilment(undefined)).toBeNull();
   });
 });
 

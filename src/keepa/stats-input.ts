@@ -13,6 +13,8 @@ export interface StatsRequest {
   readonly lastOffersUpdate?: KeepaMinute | null;
   /** The request asked for the offer listing (`offers=N`). */
   readonly offers?: boolean;
+  /** isFBA per seller (offerFulfilment of the stored offers); absent: read off product.offers. */
+  readonly offerFulfilment?: ReadonlyMap<string, boolean> | null;
 }
 
 function numberOrNull(value: unknown): number | null {
@@ -21,6 +23,25 @@ function numberOrNull(value: unknown): number | null {
 
 function arrayOrNull<T>(value: unknown): T[] | null {
   return Array.isArray(value) ? (value as T[]) : null;
+}
+
+/**
+ * isFBA per seller from product.offers (Keepa's offer objects: sellerId, isFBA); a seller whose
+ * offers disagree is left out. null without offers (scraped products).
+ */
+export function offerFulfilment(offers: unknown): Map<string, boolean> | null {
+  if (!Array.isArray(offers) || offers.length === 0) return null;
+  const seen = new Map<string, boolean | null>();
+  for (const offer of offers) {
+    if (typeof offer !== 'object' || offer === null) continue;
+    const { sellerId, isFBA } = offer as { sellerId?: unknown; isFBA?: unknown };
+    if (typeof sellerId !== 'string' || typeof isFBA !== 'boolean') continue;
+    const before = seen.get(sellerId);
+    seen.set(sellerId, before === undefined || before === isFBA ? isFBA : null);
+  }
+  const out = new Map<string, boolean>();
+  for (const [sellerId, isFBA] of seen) if (isFBA !== null) out.set(sellerId, isFBA);
+  return out;
 }
 
 export function statsInputFromProduct(product: Readonly<Record<string, unknown>>, request: StatsRequest): StatsInput {
@@ -38,6 +59,7 @@ export function statsInputFromProduct(product: Readonly<Record<string, unknown>>
     buyBox: request.buyBox ?? null,
     buyBoxSellerIdHistory: request.buyBox ? (arrayOrNull<unknown>(product.buyBoxSellerIdHistory)?.map(String) ?? null) : null,
     fbaSellerIds: request.fbaSellerIds ?? null,
+    offerFulfilment: request.offerFulfilment !== undefined ? request.offerFulfilment : offerFulfilment(product.offers),
     monthlySoldHistory: arrayOrNull<number>(product.monthlySoldHistory),
   };
 }

@@ -62,6 +62,8 @@ export interface StatsInput {
   readonly buyBoxSellerIdHistory?: ReadonlyArray<string> | null;
   /** Seller ids known to fulfil through Amazon (FBA), for buyBoxStats[…].isFBA. */
   readonly fbaSellerIds?: ReadonlySet<string> | null;
+  /** isFBA per seller as the product's offers (Keepa's offer listing) report it, when consistent. */
+  readonly offerFulfilment?: ReadonlyMap<string, boolean> | null;
   /** product.monthlySoldHistory (`[t, sold, …]`), for deltaPercent90_monthlySold. */
   readonly monthlySoldHistory?: ReadonlyArray<number> | null;
   /** product.lastUpdate: the last refresh. */

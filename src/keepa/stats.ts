@@ -82,10 +82,12 @@ export function computeStats(input: StatsInput): KeepaStats {
             price: views[CSV.BUY_BOX_SHIPPING],
             newCount: views[CSV.COUNT_NEW],
             usedCount: views[CSV.COUNT_USED],
-            // Known FBA sellers if the caller has them, else what the latest buy box says of
-            // its own seller; Amazon's own offers are fulfilled by Amazon.
+            // Known FBA sellers if the caller has them, else what the product's offers say of
+            // the seller (184297291X_us.json: three past winners are FBA), else what the latest
+            // buy box says of its own seller; Amazon's own offers are fulfilled by Amazon.
             isFBA: (sellerId) =>
               fba?.has(sellerId) ??
+              input.offerFulfilment?.get(sellerId) ??
               (sellerId === snapshot.sellerId && snapshot.isFBA != null ? snapshot.isFBA : sellerId === AMAZON_SELLER_ID),
           },
           Math.min(input.interval.start, now),

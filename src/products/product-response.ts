@@ -4,6 +4,7 @@
 import { MINUTES_PER_DAY, type KeepaMinute } from '../keepa/time.js';
 import { assembleKeepaProduct, buyBoxObservationOf, emptyKeepaProduct, lastOffersUpdateOf, type KeepaProduct } from '../keepa/product-object.js';
 import type { StatsInterval } from '../keepa/stats.js';
+import { offerFulfilment } from '../keepa/stats-input.js';
 import { readProducts, type ReadWindow, type Store } from '../store/index.js';
 import { productStats } from './product-stats.js';
 import { applyView, dropHistory, limitHistory, type ProductView } from './product-view.js';
@@ -57,6 +58,8 @@ export async function loadKeepaProducts(store: Store, query: ProductQuery, optio
       continue;
     }
     const product = assembleKeepaProduct(parts);
+    // Read before the view cuts the offers to what the request asked for.
+    const fulfilment = offerFulfilment(product.offers);
     offerCounts.push(applyView(product, query).offersReturned);
     if (query.stats !== null) {
       product.stats = productStats(product, {
@@ -66,6 +69,7 @@ export async function loadKeepaProducts(store: Store, query: ProductQuery, optio
         lastOffersUpdate: lastOffersUpdateOf(parts),
         buyBoxObservation: buyBoxObservationOf(parts),
         offers: query.offers !== null,
+        offerFulfilment: fulfilment,
       });
       if (daysFrom !== undefined) limitHistory(product, daysFrom);
     }

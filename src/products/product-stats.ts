@@ -59,6 +59,8 @@ export interface StatsOptions {
   readonly buyBoxObservation?: BuyBoxSnapshot | null;
   /** The request asked for the offer listing (`offers=N`). */
   readonly offers?: boolean;
+  /** isFBA per seller from the stored offers (the view may have cut product.offers). */
+  readonly offerFulfilment?: ReadonlyMap<string, boolean> | null;
 }
 
 export function productStats(product: Readonly<KeepaProduct>, options: StatsOptions): KeepaStats {
@@ -69,6 +71,7 @@ export function productStats(product: Readonly<KeepaProduct>, options: StatsOpti
       buyBox: options.buyBox ? latestBuyBox(product, options.buyBoxObservation ?? null, options.now) : null,
       lastOffersUpdate: options.lastOffersUpdate ?? null,
       offers: options.offers ?? false,
+      offerFulfilment: options.offerFulfilment,
     }),
   );
 }
