@@ -74,7 +74,7 @@ console.log(`\nB. Treatment (avg30/90/180/365, max, maxInInterval of ${series.le
 console.log(`  every point counted:                       ${asIs.equal}`);
 console.log(`  left-out points deleted (previous holds):  ${deleted.equal}`);
 console.log(`  left-out time counted as no offer:         ${gapped.equal}`);
-console.log(`  still different after deleting them (not spikes: one-unit averages, interval-start times):`);
+console.log(`  still different after deleting them: ${deleted.wrong.length === 0 ? 'none' : ''}`);
 for (const w of deleted.wrong) console.log(`    ${w}`);
 
 // ---- C. selection rules -------------------------------------------------------------------
