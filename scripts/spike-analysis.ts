@@ -1,4 +1,4 @@
-// `node bin/run-ts.js scripts/spike-analysis.ts [DIR…]`: what the saved Keepa responses say
+// `node bin/run-ts.js scripts/spike-analysis.ts [--pairs] [DIR…]`: what the saved Keepa responses say
 // about the price spikes Keepa leaves out of max, maxInInterval and the averages of offer
 // price series (issue 11). Default DIRs: ../shared/fixtures/keepa and keepa/more.
 //
@@ -20,7 +20,7 @@ import { MINUTES_PER_DAY } from '../src/keepa/time.js';
 
 const DAY = MINUTES_PER_DAY;
 const root = resolve(import.meta.dirname, '..');
-const args = process.argv.slice(2);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const dirs = args.length > 0 ? args.map((d) => resolve(d)) : [join(root, '../shared/fixtures/keepa'), join(root, '../shared/fixtures/keepa/more')];
 // Only the 365-day responses (the books): their interval fields are the 365-day window.
 const responses: SavedResponse[] = dirs.flatMap((d) => readSavedResponses(d)).filter((s) => s.request.statsParam === '365');
@@ -152,6 +152,46 @@ for (const name of refNames) {
   }
   const missing = ratios.filter((q) => q.label === 'left out' && !Number.isFinite(q.r)).length;
   console.log(`  ${name.padEnd(20)} ${fmt(best.F).padStart(8)}  ${String(best.wrong).padStart(5)}  (max counted ×${fmt(kept[kept.length - 1])}, min left out ×${fmt(out[0])})  ${missing}`);
+}
+
+// Pairs (--pairs, about a minute): "left out when both ratios exceed their thresholds",
+// each ratio also tried reversed (below a threshold); the best pair and its wrong count.
+if (process.argv.includes('--pairs')) {
+  const isOut = points.map((p) => p.label === 'left out');
+  const columns = refNames.flatMap((name) => {
+    const col = points.map((p) => p.v / (p.refs.get(name) ?? NaN));
+    return [{ name, col }, { name: `-${name}`, col: col.map((x) => -x) }];
+  });
+  let best = { wrong: Infinity, what: '' };
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = 0; j < columns.length; j++) {
+      if (i === j || columns[i].name.replace(/^-/, '') === columns[j].name.replace(/^-/, '')) continue;
+      const x1 = columns[i].col, x2 = columns[j].col;
+      const thresholds = [...new Set(x1.filter((x, k) => isOut[k] && Number.isFinite(x)))];
+      for (const a of thresholds) {
+        // Points passing the first test, by second ratio; sweep the second threshold.
+        let missed = 0;
+        const pass: Array<[number, boolean]> = [];
+        for (let k = 0; k < points.length; k++) {
+          if (x1[k] >= a) pass.push([Number.isFinite(x2[k]) ? x2[k] : -Infinity, isOut[k]]);
+          else if (isOut[k]) missed++;
+        }
+        if (missed >= best.wrong) continue;
+        pass.sort((p, q) => p[0] - q[0]);
+        let keptAbove = pass.filter(([, o]) => !o).length; // counted points at or above b (b = lowest)
+        let outBelow = 0;
+        for (let k = 0; k < pass.length; k++) {
+          if (k === 0 || pass[k][0] !== pass[k - 1][0]) {
+            const wrong = missed + outBelow + keptAbove;
+            if (wrong < best.wrong && Number.isFinite(pass[k][0])) best = { wrong, what: `${columns[i].name} ≥ ×${fmt(a)} and ${columns[j].name} ≥ ×${fmt(pass[k][0])}` };
+          }
+          if (pass[k][1]) outBelow++;
+          else keptAbove--;
+        }
+      }
+    }
+  }
+  console.log(`  best pair: ${best.what}: ${best.wrong} wrong`);
 }
 
 // ---- D. best causal approximation ----------------------------------------------------------
