@@ -3,7 +3,8 @@
 // ../shared/fixtures/keepa and ../shared/fixtures/keepa/more) into a fresh embedded store,
 // reads each product back the way `export --as-of` and GET /product do (loadKeepaProducts,
 // points after the moment left out) with the request that response answered, as of
-// Keepa's stats clock at its request time (test/golden/saved-response.ts), and counts per
+// Keepa's stats clock (test/golden/saved-response.ts: the one the answer shows, else the
+// even minute of the request, never before what the answer records), and counts per
 // Statistics Object field how many entries equal Keepa's. -v lists every difference.
 //
 // Each store holds at most one snapshot per product (the n-th snapshot of every product
