@@ -9,6 +9,7 @@ import { assembleKeepaProduct, splitKeepaProduct } from '../src/keepa/product-ob
 import {
   compressAllChunks, dbInfo, importKeepaProduct, listMigrations, migrate, openStore, readProducts, recordObservations, StoreError,
 } from '../src/store/index.js';
+import { EMBEDDED_SHARED_BUFFERS, patchSharedBuffers } from '../src/store/pglite-module.js';
 import { serverEngineFor, serverTestUrl } from './helpers/engines.js';
 import { KEEPA_FULL, keepaFixture } from './helpers/fixtures.js';
 
@@ -33,6 +34,16 @@ describe('embedded TimescaleDB', () => {
       expect(assembleKeepaProduct(again).csv).toEqual(product.csv);
     } finally {
       await second.close();
+    }
+  });
+
+  it('runs PostgreSQL with a 16MB buffer pool instead of the 128MB built into PGlite', async () => {
+    const store = await openStore({ databaseUrl: undefined, dataDir });
+    try {
+      const { rows } = await store.pool.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      expect(rows[0]!.shared_buffers).toBe(EMBEDDED_SHARED_BUFFERS);
+    } finally {
+      await store.close();
     }
   });
 
@@ -86,6 +97,26 @@ describe('embedded TimescaleDB', () => {
     } finally {
       await reopened.close();
     }
+  });
+});
+
+describe('the buffer pool setting written into the PGlite module', () => {
+  const module = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
+
+  it('replaces the built-in argument in a copy, NUL-padded to the same length', () => {
+    const wasm = module('\0temp_buffers=8MB\0shared_buffers=128MB\0wal_buffers=4MB\0');
+    const patched = patchSharedBuffers(wasm, '16MB')!;
+    expect(Buffer.from(patched).toString('latin1')).toBe('\0temp_buffers=8MB\0shared_buffers=16MB\0\0wal_buffers=4MB\0');
+    expect(Buffer.from(wasm).toString('latin1')).toContain('shared_buffers=128MB');
+  });
+
+  it('leaves a build without exactly one such argument alone', () => {
+    expect(patchSharedBuffers(module('shared_buffers=64MB\0'), '16MB')).toBeNull();
+    expect(patchSharedBuffers(module('shared_buffers=128MB\0shared_buffers=128MB\0'), '16MB')).toBeNull();
+  });
+
+  it('refuses a size longer than the argument it overwrites', () => {
+    expect(() => patchSharedBuffers(module('shared_buffers=128MB\0'), '1024MB')).toThrow(/at most 5 characters/);
   });
 });
 

@@ -3,6 +3,7 @@
 // has one session, hence a pool of one connection in embedded mode.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pgliteModule } from './pglite-module.js';
 import { serveWire } from './pglite-wire.js';
 import { StoreError } from './store-error.js';
 
@@ -44,13 +45,14 @@ export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = takeLock(dataDir);
   try {
-    const [{ PGlite }, { timescaledb }] = await Promise.all([
+    const [{ PGlite }, { timescaledb }, wasmModule] = await Promise.all([
       import('@electric-sql/pglite'),
       import('@electric-sql/pglite/timescaledb'),
+      pgliteModule(),
     ]);
     // PostgreSQL's files live in a subdirectory: initdb wants an empty directory, and the
     // lock file sits beside it.
-    const pglite = await PGlite.create({ dataDir: join(dataDir, 'pg'), extensions: { timescaledb } });
+    const pglite = await PGlite.create({ dataDir: join(dataDir, 'pg'), extensions: { timescaledb }, ...(wasmModule && { wasmModule }) });
     // Without shared_preload_libraries, a reopened PGlite resolves TimescaleDB's functions
     // lazily and never loads the TSL module: compressed chunks then read as empty and
     // compress_chunk fails with "not supported under the current license". Loading the
