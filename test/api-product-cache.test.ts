@@ -62,6 +62,21 @@ describe.each(testEngines())('the /product response cache on $name', (engine) =>
     expect(cache.misses).toBe(misses + 1);
   });
 
+  it('reads a product once for many concurrent requests of it, and answers each in full', async () => {
+    const cache = responseCacheOf(harness.store);
+    harness.clock.advance(60_000); // a minute no entry is cached for
+    const misses = cache.misses;
+    const answers = await Promise.all([
+      ...Array.from({ length: 20 }, () => product({ asin: ASIN, stats: 180, history: 1 })),
+      ...Array.from({ length: 5 }, () => product({ asin: ASIN, stats: 30 })),
+    ]);
+    expect(cache.misses).toBe(misses + 2);
+    for (const answer of answers.slice(1, 20)) expect(answer.products).toEqual(answers[0].products);
+    for (const answer of answers.slice(21)) expect(answer.products).toEqual(answers[20].products);
+    expect(JSON.stringify(answers[0].products[0].csv).length).toBeGreaterThan(10_000);
+    expect(answers[20].products[0].csv).toEqual(answers[0].products[0].csv);
+  });
+
   it('answers an unknown ASIN as Keepa does, and the product once it is stored', async () => {
     const other = 'B0CACHE001';
     expect((await product({ asin: other })).products[0]).toMatchObject({ asin: other, productType: 4 });
