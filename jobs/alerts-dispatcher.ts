@@ -2,7 +2,8 @@
 // pushes signed with the key's secret, e-mails over SMTP), on the lease queue any number
 // of processes can run. A pushed notification counts as read (Keepa's rule). Extra
 // topics (ASA batch webhooks) plug in through `extraHandlers`.
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import { renderNotificationEmail } from '../src/alerts/email.js';
 import type { AlertsConfig } from '../src/config.js';
@@ -32,9 +33,15 @@ export interface DispatcherOptions {
   readonly leaseMs?: number;
 }
 
+/** nodemailer, loaded only where SMTP is configured (it is ~2 MB of heap otherwise idle). */
+function smtpTransport(url: string): Transporter {
+  const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
+  return nodemailer.createTransport(url);
+}
+
 export function notificationHandler(options: DispatcherOptions): DeliveryHandler {
   const clock = options.clock ?? Date.now;
-  const mailer = options.mailer !== undefined ? options.mailer : options.config.smtpUrl ? nodemailer.createTransport(options.config.smtpUrl) : null;
+  const mailer = options.mailer !== undefined ? options.mailer : options.config.smtpUrl ? smtpTransport(options.config.smtpUrl) : null;
   const webhook = webhookDelivery({
     allowPrivate: options.config.webhookAllowPrivate,
     resolve: options.resolve,

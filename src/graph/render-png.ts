@@ -2,13 +2,16 @@
 // Sans shipped as an npm package, never in system fonts, so the same SVG gives the same
 // pixels on every machine (the reference-image tests depend on it).
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
 
 const require = createRequire(import.meta.url);
 const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 
+/** resvg's native module, loaded on the first graph: most servers never draw one (~4 MB). */
+let resvgModule: typeof import('@resvg/resvg-js') | null = null;
+
 export function svgToPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
+  resvgModule ??= require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  const resvg = new resvgModule.Resvg(svg, {
     font: { loadSystemFonts: false, fontFiles: [FONT], defaultFontFamily: 'DejaVu Sans' },
     shapeRendering: 2,
     textRendering: 1,
