@@ -37,7 +37,7 @@ describe('embedded TimescaleDB', () => {
     }
   });
 
-  it('runs PostgreSQL with a 16MB buffer pool instead of the 128MB built into PGlite', async () => {
+  it('runs PostgreSQL with an 8MB buffer pool instead of the 128MB built into PGlite', async () => {
     const store = await openStore({ databaseUrl: undefined, dataDir });
     try {
       const { rows } = await store.pool.query<{ shared_buffers: string }>('SHOW shared_buffers');

@@ -41,6 +41,33 @@ function takeLock(dataDir: string): () => void {
   return () => rmSync(lockFile, { force: true });
 }
 
+interface MemFs {
+  readdir(path: string): string[];
+  unlink(path: string): void;
+}
+
+const EXTENSION_DIR = '/tmp/pglite/share/postgresql/extension';
+/** `timescaledb--2.9.0--2.23.0-dev.sql`: an upgrade from one version to another. */
+const UPDATE_SCRIPT = /^timescaledb--[^-]+(-dev)?--[^-]+(-dev)?\.sql$/;
+
+/**
+ * PGlite unpacks the TimescaleDB extension into its in-memory file system, including ~90
+ * scripts that upgrade older TimescaleDB versions (~10 MB held in memory for the process's
+ * life). The embedded engine only ever runs the one version its PGlite build ships
+ * (migrations create the extension, nothing runs ALTER EXTENSION UPDATE), so they go.
+ * Reaches PGlite's Emscripten FS (`mod.FS`, not a public API): without it nothing is lost
+ * but the memory.
+ */
+function dropExtensionUpdateScripts(pglite: object): void {
+  const fs = (pglite as { mod?: { FS?: MemFs } }).mod?.FS;
+  if (!fs) return;
+  try {
+    for (const name of fs.readdir(EXTENSION_DIR)) if (UPDATE_SCRIPT.test(name)) fs.unlink(`${EXTENSION_DIR}/${name}`);
+  } catch {
+    /* another layout: keep them */
+  }
+}
+
 export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = takeLock(dataDir);
@@ -58,6 +85,7 @@ export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
     // compress_chunk fails with "not supported under the current license". Loading the
     // loader first, on every start, restores the full extension.
     await pglite.exec(`LOAD 'timescaledb'`);
+    dropExtensionUpdateScripts(pglite);
     const server = await serveWire(pglite);
     return {
       host: server.host,
