@@ -12,4 +12,4 @@ ENV NODE_ENV=production PRICEKEEP_HOST=0.0.0.0 PORT=8080
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "bin/pricekeep.js", "start"]
+CMD ["node", "--max-semi-space-size=2", "bin/pricekeep.js", "start"]

@@ -42,6 +42,13 @@ interface Footprint {
   readonly rounds: number;
 }
 
+/** The arguments after `node` of package.json's start script. */
+const START_ARGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.trim().split(/\s+/);
+  if (start[0] !== 'node') throw new Error(`package.json's start script does not run node: ${start.join(' ')}`);
+  return start.slice(1);
+})();
+
 /** Imports the fixture, starts `pricekeep start` with `extraEnv`, and samples its RSS. */
 async function footprint(extraEnv: Record<string, string>, scale: number, log: (line: string) => void, label: string): Promise<Footprint> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pricekeep-bench-mem-'));
@@ -52,8 +59,8 @@ async function footprint(extraEnv: Record<string, string>, scale: number, log: (
     await cli('import', FIXTURE);
     const key = (await cli('keys', 'create', '--name', 'bench', '--refill-rate', '1000000')).stdout.trim().split(/\s+/).find((w) => /^[A-Za-z0-9]{64}$/.test(w));
     if (!key) throw new Error('keys create printed no key');
-    // `node bin/pricekeep.js start` is what `npm start` runs, without npm's own process.
-    const child = spawn(process.execPath, ['bin/pricekeep.js', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    // What `npm start` runs (package.json's start script, its node flags included), without npm's own process.
+    const child = spawn(process.execPath, START_ARGS, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
     try {
       const base = `http://127.0.0.1:${port}`;
       for (let i = 0; ; i++) {
