@@ -13,10 +13,10 @@ import { loadConfig } from '../src/config.js';
 import { newBucket } from '../src/keepa/envelope.js';
 import { MINUTES_PER_DAY } from '../src/keepa/time.js';
 import { insertApiKey } from '../src/store/api-keys.js';
-import { claimDue } from '../src/store/index.js';
 import type { Benchmark, BenchRow } from './bench-types.js';
 import { copyLines, median, serverDatabase } from './bench-db.js';
 import { mulberry32, randomInt } from './prng.js';
+import { measureClaims } from './scheduler.js';
 
 const NOW = 8_000_000;
 const POINTS_PER_SERIES = 50;
@@ -88,20 +88,9 @@ export const scaleBenchmark: Benchmark = {
           WHERE pr.domain_id = 1 AND pr.asin = $1`, [other]);
         if (i > 0) bare.push(performance.now() - t);
       }
-      const claims: number[] = [];
-      const selects: number[] = [];
-      for (let i = 0; i < 12; i++) {
-        let t = performance.now();
-        const claimed = await claimDue(store, { worker: 'bench', limit: 1000, leaseSeconds: 600 });
-        if (i >= 2) claims.push(performance.now() - t);
-        if (claimed.length !== Math.min(1000, Math.floor(products / 100))) throw new Error(`claimed ${claimed.length}`);
-        await sql`UPDATE tracked_products SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`.execute(store.db);
-        t = performance.now();
-        await sql`SELECT id FROM tracked_products WHERE active AND next_due <= now() ORDER BY next_due LIMIT 1000`.execute(store.db);
-        if (i >= 2) selects.push(performance.now() - t);
-      }
+      const { claim, select: claimBase } = await measureClaims(store, Math.min(1000, Math.floor(products / 100)));
       const label = `${products.toLocaleString('en-US')} products, ${(points / 1e6).toFixed(0)}M points`;
-      const [read, readBase, claim, claimBase] = [median(ours), median(bare), median(claims), median(selects)];
+      const [read, readBase] = [median(ours), median(bare)];
       return [
         { name: `scale: /product 1 ASIN (${label})`, figure: `${read.toFixed(1)} ms p50`, baseline: `${readBase.toFixed(1)} ms p50 (bare SQL select)`,
           ratio: read / readBase, target: 'report', met: null,

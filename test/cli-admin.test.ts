@@ -1,25 +1,13 @@
 // `pricekeep admin set-password` as a user runs it: the password piped on stdin, only a
 // scrypt hash stored, a short password refused.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../src/auth/password.js';
 import { adminPasswordHash } from '../src/store/web-auth.js';
-import { cliEnvFor } from './helpers/cli.js';
+import { cliEnvFor, setAdminPassword } from './helpers/cli.js';
 import { testEngines, useTestStore } from './helpers/engines.js';
-
-function setPassword(env: NodeJS.ProcessEnv, input: string): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/pricekeep.js', 'admin', 'set-password'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 // The server engine only: the embedded database is one process at a time, and the CLI is
 // a second process (issue 18 routes CLI commands through a running server).
@@ -32,11 +20,11 @@ describe.skipIf(!engine)('pricekeep admin set-password', () => {
 
   it('stores a scrypt hash of the piped password, never the password', async () => {
     const env = cliEnvFor(db.database, scratch);
-    const short = await setPassword(env, 'short\n');
+    const short = await setAdminPassword(env, 'short\n');
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('at least 10 characters');
     expect(await adminPasswordHash(db.store)).toBeNull();
-    const ok = await setPassword(env, 'a very good password\n');
+    const ok = await setAdminPassword(env, 'a very good password\n');
     expect(ok.code).toBe(0);
     const hash = (await adminPasswordHash(db.store))!;
     expect(hash).toMatch(/^scrypt\$/);

@@ -2,7 +2,6 @@
 // from a network runs it: bound to 0.0.0.0 (auth-mode.ts asks for a login on every bind
 // but loopback; 127.0.0.2 would still be loopback and open), with the password set by the
 // real `pricekeep admin set-password`. The browser connects through 127.0.0.1 only.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,25 +15,13 @@ import { keepaMinuteToUnixMs } from '../src/keepa/time.js';
 import { importKeepaProduct, type Store } from '../src/store/index.js';
 import { silentLogger } from './helpers/api-server.js';
 import { CHROMIUM, launchChromium } from './helpers/browser.js';
-import { cliEnvFor } from './helpers/cli.js';
+import { cliEnvFor, setAdminPassword } from './helpers/cli.js';
 import { testEngines, type TestDatabase } from './helpers/engines.js';
 import { SHARED_FIXTURES } from './helpers/fixtures.js';
 
 const PASSWORD = 'correct horse battery staple';
 const BOOK = '1496849574';
 const keepa = JSON.parse(readFileSync(`${SHARED_FIXTURES}keepa/more/${BOOK}_us.json`, 'utf8'));
-
-/** `pricekeep admin set-password` with the password piped on stdin, as the README says. */
-function setPassword(env: NodeJS.ProcessEnv, password: string): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/pricekeep.js', 'admin', 'set-password'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
-    child.stdin.end(`${password}\n`);
-  });
-}
 
 // The embedded engine is one process at a time: the CLI sets the password before this
 // process opens the database. One engine is enough for a browser test.
@@ -53,7 +40,7 @@ describe.skipIf(!CHROMIUM)('dashboard login in chromium on a non-loopback bind',
 
   beforeAll(async () => {
     database = await engine.create();
-    const set = await setPassword(cliEnvFor(database, scratch, { PRICEKEEP_LOG_LEVEL: 'warn' }), PASSWORD);
+    const set = await setAdminPassword(cliEnvFor(database, scratch, { PRICEKEEP_LOG_LEVEL: 'warn' }), `${PASSWORD}\n`);
     expect(set, set.stderr).toMatchObject({ code: 0 });
     store = await database.open();
     await importKeepaProduct(store, splitKeepaProduct(keepa));

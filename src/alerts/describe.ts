@@ -35,6 +35,11 @@ const CAUSE_WORDS: Record<string, string> = {
   DESIRED_PRICE_AGAIN: 'Desired price reached again',
 };
 
+/** The words for a TrackingNotificationCause name (the e-mail, the feed and the dashboard say the same). */
+export function causeWords(cause: string): string {
+  return CAUSE_WORDS[cause] ?? cause;
+}
+
 /** A stored value in words: a price in its currency, a rank or count as a number, -1 as out of stock. */
 export function formatValue(value: number | null, csvType: number, domainId: number): string | null {
   if (value === null) return null;
@@ -58,7 +63,7 @@ export function describeNotification(n: DescribableNotification): Description {
   const product = n.title?.trim() || n.asin;
   const change = after === null ? '' : before === null ? `: ${after}` : `: ${before} → ${after}`;
   return {
-    headline: `${CAUSE_WORDS[cause]} (${series})${change} · ${product.length > 80 ? `${product.slice(0, 77)}…` : product}`,
+    headline: `${causeWords(cause)} (${series})${change} · ${product.length > 80 ? `${product.slice(0, 77)}…` : product}`,
     product,
     series,
     before,

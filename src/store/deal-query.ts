@@ -26,10 +26,16 @@ function between(column: string, [min, max]: [number, number]): Fragment {
   return sql`${sql.raw(column)} BETWEEN ${min} AND ${max}`;
 }
 
-function conditions(q: DealQuery, withCategories: boolean): { where: Fragment[]; types: number[] } {
+/**
+ * A deal request's WHERE conditions (the marketplace left to the caller: it is on the
+ * product row and on the per-type row), the extra per-type rows they read, and whether any
+ * reads the product row.
+ */
+function conditions(q: DealQuery, withCategories: boolean): { where: Fragment[]; types: number[]; readsProducts: boolean } {
   const d = q.days;
   const delta = `t.delta${d}`;
-  const where: Fragment[] = [sql`s.domain_id = ${q.domainId}`];
+  const where: Fragment[] = [];
+  const onProducts: Fragment[] = [];
   const types: number[] = [];
   // A deal is a move: a drop (positive delta), or with isRisers a rise.
   where.push(q.isRisers ? sql`${sql.raw(delta)} < 0` : sql`${sql.raw(delta)} > 0`);
@@ -51,18 +57,18 @@ function conditions(q: DealQuery, withCategories: boolean): { where: Fragment[];
     types.push(AMAZON);
     where.push(q.mustHaveAmazonOffer ? sql`t0.current IS NOT NULL` : sql`t0.current IS NULL`);
   }
-  if (q.minRating !== null) where.push(sql`s.rating >= ${q.minRating}`);
-  if (q.hasReviews) where.push(sql`s.review_count > 0`);
-  if (q.titleSearch) where.push(titleMatch(q.domainId, q.titleSearch));
+  if (q.minRating !== null) onProducts.push(sql`s.rating >= ${q.minRating}`);
+  if (q.hasReviews) onProducts.push(sql`s.review_count > 0`);
+  if (q.titleSearch) onProducts.push(titleMatch(q.domainId, q.titleSearch));
   for (const [column, values] of [['brand', q.brand], ['manufacturer', q.manufacturer], ['product_group', q.productGroup]] as const) {
-    if (values) where.push(sql`${sql.raw(`s.${column}`)} = ANY(${values}::text[])`);
+    if (values) onProducts.push(sql`${sql.raw(`s.${column}`)} = ANY(${values}::text[])`);
   }
   if (withCategories) {
     // Listed directly in one of them, or anywhere below a root id (its tree holds it).
-    if (q.includeCategories) where.push(sql`(s.categories && ${q.includeCategories}::bigint[] OR s.root_category = ANY(${q.includeCategories}::bigint[]))`);
-    if (q.excludeCategories) where.push(sql`NOT (s.categories && ${q.excludeCategories}::bigint[] OR coalesce(s.root_category = ANY(${q.excludeCategories}::bigint[]), false))`);
+    if (q.includeCategories) onProducts.push(sql`(s.categories && ${q.includeCategories}::bigint[] OR s.root_category = ANY(${q.includeCategories}::bigint[]))`);
+    if (q.excludeCategories) onProducts.push(sql`NOT (s.categories && ${q.excludeCategories}::bigint[] OR coalesce(s.root_category = ANY(${q.excludeCategories}::bigint[]), false))`);
   }
-  return { where, types };
+  return { where: [...where, ...onProducts], types, readsProducts: onProducts.length > 0 };
 }
 
 function orderOf(q: DealQuery): Fragment {
@@ -82,6 +88,7 @@ function orderOf(q: DealQuery): Fragment {
 /** The SQL of one page of deals: product ids, in deal order. */
 export function dealStatement(q: DealQuery): Fragment {
   const { where, types } = conditions(q, true);
+  where.unshift(sql`s.domain_id = ${q.domainId}`);
   if (Math.abs(q.sortType) === 3) types.push(SALES);
   return sql`
     SELECT s.product_id
@@ -117,22 +124,17 @@ export async function findDeals(store: Store, q: DealQuery): Promise<DealsAnswer
   };
 }
 
-/** Whether a deal request filters on product-level fields (beyond the marketplace). */
-function filtersProducts(q: DealQuery): boolean {
-  return q.minRating !== null || q.hasReviews || Boolean(q.titleSearch) || Boolean(q.brand) || Boolean(q.manufacturer) || Boolean(q.productGroup);
-}
-
 /** Root categories of every match (category filters left out), most deals first. */
 async function rootBreakdown(store: Store, q: DealQuery): Promise<Array<{ root: string | null; name: string | null; n: number }>> {
-  const { where, types } = conditions(q, false);
+  const { where, types, readsProducts: joinProducts } = conditions(q, false);
   // Without product-level filters the per-type rows carry all it needs (domain and root):
   // the product rows are not joined at all.
-  const joinProducts = filtersProducts(q);
-  const [, ...rest] = where;
   const scope = joinProducts
     ? sql`FROM product_summary s JOIN product_summary_types t ON t.product_id = s.product_id AND t.csv_type = ${sql.lit(q.priceType)} AND t.domain_id = ${q.domainId}`
     : sql`FROM product_summary_types t`;
-  const conditionsHere = joinProducts ? where : [sql`t.domain_id = ${q.domainId}`, sql`t.csv_type = ${sql.lit(q.priceType)}`, ...rest];
+  const conditionsHere = joinProducts
+    ? [sql`s.domain_id = ${q.domainId}`, ...where]
+    : [sql`t.domain_id = ${q.domainId}`, sql`t.csv_type = ${sql.lit(q.priceType)}`, ...where];
   const { rows: roots } = await sql<{ root: string | null; name: string | null; n: number }>`
     SELECT t.root_category::text AS root, c.name, count(*)::int AS n
     ${scope}

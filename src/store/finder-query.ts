@@ -41,15 +41,21 @@ export function titleMatch(domainId: number, terms: string): Fragment {
   return sql`s.title_search @@ websearch_to_tsquery(pricekeep_text_config(${domainId}::smallint), ${terms})`;
 }
 
-/** The WHERE conditions of a selection (the domain's included). */
-function conditions(domainId: number, q: FinderSelection): Fragment[] {
-  const where: Fragment[] = [sql`s.domain_id = ${domainId}`];
+/** The selection's bounds and flags (on per-type columns, or on product columns for csvType null). */
+function boundConditions(q: FinderSelection): Fragment[] {
+  const where: Fragment[] = [];
   for (const r of q.ranges) {
     where.push(r.bound === 'gte' ? sql`${columnRef(r.column, r.csvType)} >= ${r.value}` : sql`${columnRef(r.column, r.csvType)} <= ${r.value}`);
   }
   for (const f of q.flags) {
     where.push(f.value ? sql`${columnRef(f.column, f.csvType)} IS TRUE` : sql`${columnRef(f.column, f.csvType)} IS NOT TRUE`);
   }
+  return where;
+}
+
+/** The WHERE conditions of a selection (the domain's included). */
+function conditions(domainId: number, q: FinderSelection): Fragment[] {
+  const where: Fragment[] = [sql`s.domain_id = ${domainId}`, ...boundConditions(q)];
   for (const t of q.texts) {
     if (t.include.length > 0) where.push(sql`${columnRef(t.column, null)} = ANY(${t.include}::text[])`);
     if (t.exclude.length > 0) where.push(sql`coalesce(${columnRef(t.column, null)} <> ALL(${t.exclude}::text[]), true)`);
@@ -106,9 +112,7 @@ export function countStatement(domainId: number, q: FinderSelection): Fragment {
   if (perTypeOnly(q)) {
     // One per-type row per named type, joined on the product; the domain is on the rows.
     const [first, ...rest] = types as [number, ...number[]];
-    const where: Fragment[] = [sql`${sql.raw(alias(first))}.domain_id = ${domainId}`, sql`${sql.raw(alias(first))}.csv_type = ${sql.lit(first)}`];
-    for (const r of q.ranges) where.push(r.bound === 'gte' ? sql`${columnRef(r.column, r.csvType)} >= ${r.value}` : sql`${columnRef(r.column, r.csvType)} <= ${r.value}`);
-    for (const f of q.flags) where.push(sql`${columnRef(f.column, f.csvType)} IS TRUE`);
+    const where: Fragment[] = [sql`${sql.raw(alias(first))}.domain_id = ${domainId}`, sql`${sql.raw(alias(first))}.csv_type = ${sql.lit(first)}`, ...boundConditions(q)];
     const joins = rest.map((t) =>
       sql`JOIN product_summary_types ${sql.raw(alias(t))} ON ${sql.raw(alias(t))}.product_id = ${sql.raw(alias(first))}.product_id AND ${sql.raw(alias(t))}.csv_type = ${sql.lit(t)}`);
     return sql`

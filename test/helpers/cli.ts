@@ -1,6 +1,6 @@
 // Runs the real CLI (`bin/pricekeep.js` in a child process), as a user would, against a
 // test database.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestDatabase } from './engines.js';
 
@@ -28,4 +28,16 @@ export function runCli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRe
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
+}
+
+/** `pricekeep admin set-password` with `input` piped on stdin (as the README says); its exit code and stderr. */
+export function setAdminPassword(env: NodeJS.ProcessEnv, input: string): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/pricekeep.js', 'admin', 'set-password'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
+    child.stdin.end(input);
+  });
 }

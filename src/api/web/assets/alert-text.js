@@ -11,16 +11,6 @@ export const PRICE_TYPES = [
   [4, 'List price'],
 ];
 
-const CAUSES = {
-  EXPIRED: 'Tracking expired',
-  DESIRED_PRICE: 'Desired price reached',
-  PRICE_CHANGE: 'Price changed',
-  PRICE_CHANGE_AFTER_DESIRED_PRICE: 'Price changed again after the desired price',
-  OUT_STOCK: 'Out of stock',
-  IN_STOCK: 'Back in stock',
-  DESIRED_PRICE_AGAIN: 'Desired price reached again',
-};
-
 /** `series`: the server's csv type name, for rules made elsewhere on other series. */
 export function seriesName(csvType, series) {
   return PRICE_TYPES.find(([i]) => i === csvType)?.[1] ?? series ?? `csv ${csvType}`;
@@ -44,8 +34,4 @@ export function thresholdText(rule, format) {
 
 export function stockText(rule) {
   return `${seriesName(rule.csvType, rule.series)} ${rule.notifyIfType === 1 ? 'back in stock' : 'out of stock'}`;
-}
-
-export function causeText(cause) {
-  return CAUSES[cause] ?? cause;
 }

@@ -3,7 +3,7 @@
 // raised. Reading them here does not mark them read (`type=notification` still returns them).
 import { api, formatOf } from './api.js';
 import { keepaMinuteToSeconds } from './chart-data.js';
-import { causeText, seriesName, stockText, thresholdText, valueText } from './alert-text.js';
+import { seriesName, stockText, thresholdText, valueText } from './alert-text.js';
 import { clear, h, localDateTime } from './dom.js';
 
 function ruleTexts(rule, format) {
@@ -28,7 +28,7 @@ export async function render(root) {
       : h('table', { id: 'notifications' }, h('tbody', {}, ...notifications.map((n) => h('tr', { 'data-id': n.id },
           h('td', {}, localDateTime(keepaMinuteToSeconds(n.createDate) * 1000)),
           h('td', {}, product(n)),
-          h('td', {}, `${causeText(n.cause)} (${seriesName(n.csvType, n.series)})`),
+          h('td', {}, `${n.causeText} (${seriesName(n.csvType, n.series)})`),
           h('td', { class: 'num' }, `${valueText(n.oldValue, n.kind, formatOf(n.domainId))} → ${valueText(n.newValue, n.kind, formatOf(n.domainId))}`))))),
   );
 }

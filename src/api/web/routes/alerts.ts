@@ -2,6 +2,7 @@
 // the alerts page (every rule, the newest notifications). Changes go through
 // alert-rules.ts into the default key's Keepa trackings; each needs the CSRF header (auth.ts).
 import type { FastifyInstance } from 'fastify';
+import { causeWords } from '../../../alerts/describe.js';
 import { TRACKING_NOTIFICATION_CAUSES } from '../../../alerts/enums.js';
 import { parseAmount } from '../../../display/money.js';
 import { domainForId } from '../../../keepa/domains.js';
@@ -102,19 +103,23 @@ export async function alertsRoutes(app: FastifyInstance): Promise<void> {
     return {
       key: { name: key.name, keyPrefix: key.keyPrefix },
       rules: rules.map((r) => ({ ...r, title: titles.get(`${r.domainId}:${r.asin}`) ?? null })),
-      notifications: notifications.map((n) => ({
-        id: n.id,
-        createDate: n.createDate,
-        domainId: n.notificationDomainId,
-        asin: n.asin,
-        title: n.title,
-        csvType: n.csvType,
-        series: CSV_TYPES[n.csvType]?.name ?? `csv ${n.csvType}`,
-        kind: CSV_TYPES[n.csvType]?.kind ?? 'price',
-        cause: TRACKING_NOTIFICATION_CAUSES[n.cause] ?? 'PRICE_CHANGE',
-        oldValue: n.oldValue,
-        newValue: n.newValue,
-      })),
+      notifications: notifications.map((n) => {
+        const cause = TRACKING_NOTIFICATION_CAUSES[n.cause] ?? 'PRICE_CHANGE';
+        return {
+          id: n.id,
+          createDate: n.createDate,
+          domainId: n.notificationDomainId,
+          asin: n.asin,
+          title: n.title,
+          csvType: n.csvType,
+          series: CSV_TYPES[n.csvType]?.name ?? `csv ${n.csvType}`,
+          kind: CSV_TYPES[n.csvType]?.kind ?? 'price',
+          cause,
+          causeText: causeWords(cause),
+          oldValue: n.oldValue,
+          newValue: n.newValue,
+        };
+      }),
     };
   });
 }
