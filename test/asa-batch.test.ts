@@ -4,8 +4,7 @@
 // and the completion webhook: signed as ASA signs it, retried at 1, 2, 5, 15 and 60 min,
 // then failed with its last error.
 import crypto from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatchWork } from '../jobs/asa-batch.js';
 import { createAsaScrape } from '../jobs/asa-scrape.js';
@@ -16,6 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { asaHarness, balanceOf, createTestAsaKey, fastScraperEnv, type AsaHarness, type NewKey } from './helpers/asa-api.js';
 import { silentLogger } from './helpers/api-server.js';
 import { testEngines } from './helpers/engines.js';
+import { listenLoopback } from './helpers/loopback-http.js';
 import { FAILING_ASINS } from './helpers/stand-in-amazon.js';
 
 interface Received {
@@ -26,7 +26,7 @@ interface Received {
 /** A webhook receiver on loopback answering each POST with the next status of `statuses` (then 200). */
 async function receiver(statuses: number[] = []) {
   const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
+  const { url, close } = await listenLoopback((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -34,9 +34,7 @@ async function receiver(statuses: number[] = []) {
       res.writeHead(statuses.shift() ?? 200).end('ok');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hooks/asa`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: `${url}/hooks/asa`, received, close };
 }
 
 // The docs' Node verifier, as published (req.rawBody, req.headers).

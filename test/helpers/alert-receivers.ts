@@ -1,9 +1,10 @@
 // Local receivers for the alert channels (loopback, port 0): a webhook endpoint that
 // records every POST and answers as scripted, and an SMTP server (the smtp-server
 // package) that records every message.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { listenLoopback } from './loopback-http.js';
 
 export interface WebhookHit {
   readonly body: string;
@@ -22,7 +23,7 @@ export interface WebhookReceiver {
 
 export async function webhookReceiver(): Promise<WebhookReceiver> {
   const receiver = { hits: [] as WebhookHit[], answer: 200 as number | 'hang', onRequest: undefined as ((hit: WebhookHit) => void) | undefined };
-  const server: Server = createServer((req, res) => {
+  const { url, close } = await listenLoopback((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
@@ -33,11 +34,7 @@ export async function webhookReceiver(): Promise<WebhookReceiver> {
       res.writeHead(receiver.answer).end('ok');
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return Object.assign(receiver, {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  });
+  return Object.assign(receiver, { url: `${url}/hook`, close });
 }
 
 export interface ReceivedMail {

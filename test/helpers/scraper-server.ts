@@ -1,8 +1,8 @@
 // A scriptable local HTTP server for the scraper tests (loopback, port 0): each request is
 // answered by the next step of a script — a page, a status with headers, a delay, a reset —
 // and every request is recorded with its arrival time and headers.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLoopback } from './loopback-http.js';
 
 export interface RecordedRequest {
   readonly path: string;
@@ -27,10 +27,9 @@ export interface ScriptedServer {
 /** Serves `steps` in order; after the last one, `fallback` (or the last step) repeats. */
 export async function scriptedServer(steps: readonly Step[], fallback?: Step): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   let inFlight = 0;
   let maxInFlight = 0;
-  const server: Server = createServer(async (req, res) => {
+  const { url, close } = await listenLoopback(async (req, res) => {
     const index = requests.length;
     requests.push({ path: req.url ?? '', headers: req.headers, at: performance.now() });
     const step = steps[index] ?? fallback ?? steps[steps.length - 1];
@@ -47,20 +46,5 @@ export async function scriptedServer(steps: readonly Step[], fallback?: Step): P
     res.writeHead(step.status ?? 200, { 'content-type': 'text/html; charset=utf-8', ...step.headers });
     res.end(step.body ?? '');
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    maxInFlight: () => maxInFlight,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { url, requests, maxInFlight: () => maxInFlight, close };
 }

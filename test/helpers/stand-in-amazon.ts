@@ -2,11 +2,10 @@
 // page with its ASIN swapped in), and, chosen by the ASIN, the failures of ASA's error
 // table: a robot check, a 404 dog page, a gallery shelf, a redirect to another product,
 // a 503 with Retry-After, and a page that never arrives (timeout). It counts requests per
-// ASIN and the most in flight at once, overall and per ASIN.
+// ASIN and the most in flight at once, overall and per ASIN; close() ends the timeout's hung request.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { SHARED_FIXTURES } from './fixtures.js';
+import { listenLoopback } from './loopback-http.js';
 
 const own = (file: string) => readFileSync(new URL(`../../fixtures/amazon/${file}`, import.meta.url), 'utf8');
 const shared = (file: string) => readFileSync(`${SHARED_FIXTURES}amazon/${file}`, 'utf8');
@@ -60,15 +59,14 @@ export async function standInAmazon(options: StandInOptions = {}): Promise<Stand
   const searches: URLSearchParams[] = [];
   const inFlightPerAsin = new Map<string, number>();
   const maxByAsin = new Map<string, number>();
-  const sockets = new Set<Socket>();
   let inFlight = 0;
   let maxInFlight = 0;
   let maxPerAsin = 0;
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://amazon.test');
-    const asin = /^\/dp\/([A-Z0-9]{10})/.exec(url.pathname)?.[1];
-    const key = asin ?? `search:${url.searchParams.get('k') ?? ''}`;
-    if (!asin) searches.push(url.searchParams);
+  const { url, close } = await listenLoopback(async (req, res) => {
+    const requested = new URL(req.url ?? '/', 'http://amazon.test');
+    const asin = /^\/dp\/([A-Z0-9]{10})/.exec(requested.pathname)?.[1];
+    const key = asin ?? `search:${requested.searchParams.get('k') ?? ''}`;
+    if (!asin) searches.push(requested.searchParams);
     hits.set(key, (hits.get(key) ?? 0) + 1);
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -106,23 +104,13 @@ export async function standInAmazon(options: StandInOptions = {}): Promise<Stand
         return html(200, productPage(asin));
     }
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     hits,
     searches,
     maxInFlight: () => maxInFlight,
     maxInFlightPerAsin: () => maxPerAsin,
     maxInFlightByAsin: maxByAsin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
