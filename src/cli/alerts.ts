@@ -3,17 +3,11 @@
 // notifications they raised.
 import type { Command } from 'commander';
 import type { TrackingSpec } from '../alerts/tracking-spec.js';
+import { parseAmount } from '../display/money.js';
 import { CliError } from './cli-error.js';
 import { withStore } from './open-store.js';
 import { formatTable } from './table.js';
 import { alertKeyId } from './alert-key.js';
-
-/** "19.99" in a currency with `digits` minor digits → 1999. */
-export function parseMajorUnits(text: string, digits: number): number | undefined {
-  const match = /^(\d{1,9})(?:[.,](\d+))?$/.exec(text.trim());
-  if (!match || (match[2] ?? '').length > digits) return undefined;
-  return Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || 0);
-}
 
 interface AddOptions {
   domain: string;
@@ -44,8 +38,9 @@ async function add(asinText: string, options: AddOptions): Promise<void> {
   const rules = [options.below, options.above, options.percent].filter((x) => x !== undefined).length + (options.backInStock ? 1 : 0) + (options.outOfStock ? 1 : 0);
   if (rules === 0) throw new CliError('give a rule: --below PRICE, --above PRICE, --percent N, --back-in-stock or --out-of-stock', 2);
   const money = (flag: string, text: string) => {
-    const value = parseMajorUnits(text, domain.minorDigits);
-    if (value === undefined) throw new CliError(`${flag} must be a price like 19.99 (${domain.currency}), got "${text}"`, 2);
+    // The dashboard's parser: "19.99" is 1999 cents, "19.999" on .com is refused, not $19,999.
+    const value = parseAmount(text, domain);
+    if (value === null) throw new CliError(`${flag} must be a price like 19.99 (${domain.currency}), got "${text}"`, 2);
     return value;
   };
   let percent: number | null = null;
