@@ -134,6 +134,11 @@ describe.each(testEngines())('dashboard API on $name', (engine) => {
     expect(rejected.statusCode).toBe(400);
     expect(rejected.json().error).toMatchObject({ code: 'invalid_keepa_json', message: expect.stringContaining('products[1]') });
     expect((await dbInfo(db.store)).points).toBe(before.points);
+    // A file cut short: the reader's words, the product it broke in, nothing written.
+    const text = JSON.stringify({ products: [product, product] });
+    const cut = await open.inject({ method: 'POST', url: '/app/api/import', headers, payload: text.slice(0, text.length - 100) });
+    expect([cut.statusCode, cut.json().error.code]).toEqual([400, 'invalid_keepa_json']);
+    expect((await dbInfo(db.store)).points).toBe(before.points);
     const imported = await open.inject({ method: 'POST', url: '/app/api/import', headers, payload: JSON.stringify({ products: [product] }) });
     expect(imported.json().products).toEqual([{ domainId: 1, asin: product.asin, pointsWritten: expect.any(Number), unchanged: 0 }]);
     const detail = await open.inject({ method: 'GET', url: `/app/api/products/1/${product.asin}`, headers: JSON_HEADERS });

@@ -10,19 +10,22 @@ import { WebError } from '../web-error.js';
 /** Keepa answers of 100 products with full histories run to tens of MB. */
 export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 
-/** The parsed body as bytes again, for the streaming reader the CLI uses. */
-async function* bytesOf(body: unknown): AsyncGenerator<Buffer> {
-  yield Buffer.from(JSON.stringify(body ?? null));
+async function* chunksOf(body: unknown): AsyncGenerator<Buffer> {
+  if (Buffer.isBuffer(body)) yield body;
 }
 
 export async function importRoutes(app: FastifyInstance): Promise<void> {
   const { store } = app.pricekeep;
+  // The file's bytes go to the CLI's streaming reader as they came: parsing them into an
+  // object first (fastify's JSON parser) would hold the file twice and give a parse error
+  // without the product it is in.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));
   app.post('/app/api/import', { bodyLimit: IMPORT_BODY_LIMIT }, async (request) => {
     const products: StoredProductParts[] = [];
     try {
       // The CLI's reader (src/keepa/product-stream.ts): the same checks, product by product.
       const rejected: string[] = [];
-      for await (const item of productsOfStream(bytesOf(request.body))) {
+      for await (const item of productsOfStream(chunksOf(request.body))) {
         if (item.kind === 'rejected') rejected.push(item.message);
         else products.push(item.parts);
       }
