@@ -134,8 +134,9 @@ async function measure(database: BenchDatabase, products: number, perProduct: nu
     figure: `${Math.round(observations / (ours / 1000)).toLocaleString('en-US')} obs/s (${Math.round(written / (ours / 1000)).toLocaleString('en-US')} points/s)`,
     baseline: `${Math.round(copy.rows / (copy.ms / 1000)).toLocaleString('en-US')} rows/s`,
     ratio,
-    target: '≥ 0.5×',
-    met: ratio >= 0.5,
+    // Issue 16: scheduled ingest is far beyond what a scrape fleet feeds; measured, no longer a target.
+    target: 'report',
+    met: null,
     note: `${written.toLocaleString('en-US')} points written (${((100 * written) / (observations * 4)).toFixed(0)}% of values changed) in ${(ours / 1000).toFixed(1)} s; baseline ${copy.how} of the same ${copy.rows.toLocaleString('en-US')} rows into a bare table in ${(copy.ms / 1000).toFixed(2)} s; ratio = baseline time ÷ our time. For scale, the same points alone INSERTed in ${calls.toLocaleString('en-US')} transactions into a table with the points' primary key took ${(floor / 1000).toFixed(2)} s (${(copy.ms / floor).toFixed(2)}× of the baseline): the most any change-only writer committing per call could reach`,
   };
 }
