@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchRow } from './bench-types.js';
 import { ALL_BENCHMARKS, BENCHMARKS } from './benchmarks.js';
+import { writeReadmeTable } from './readme-table.js';
 
 const { values } = parseArgs({
   options: {
@@ -76,3 +77,7 @@ const md = [
 const file = only.size === 0 ? 'results.md' : `results-${[...only].sort().join('-')}.md`;
 writeFileSync(new URL(`./${file}`, import.meta.url), md);
 process.stderr.write(`[bench] wrote bench/${file}\n`);
+if (only.size === 0) {
+  writeReadmeTable(md, new URL('../README.md', import.meta.url));
+  process.stderr.write('[bench] wrote the table into README.md\n');
+}
