@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CSV } from '../src/keepa/csv-type.js';
 import { mapObservation } from '../src/keepa/observation-mapping.js';
 import type { MarketplaceTld } from '../src/marketplaces.js';
+import { isAmazonSeller } from '../src/scraper/extract/amazon-seller.js';
 import { extractProduct, extractSearch, type ScrapedProduct } from '../src/scraper/index.js';
 import { checkProduct, checkRefusal, checkSearch, type Sidecar } from './golden/sidecar-compare.js';
 
@@ -265,6 +266,27 @@ describe('mobile layouts and buy boxes without a price', () => {
       'Seven Languages in Seven Weeks: A Pragmatic Guide to Learning Programming Languages (Pragmatic Programmers)', 2500, null, null,
     ]);
     expect([p.rating, p.reviews_count, RANKS(p)]).toEqual([4.2, 58, [[375493, '', null]]]);
+  });
+
+  it.skipIf(!hasPage('com_product_B00AYQNR46_mobile.html'))('takes "Sold by Amazon Digital Services LLC." under the 1-Click button for Amazon, so the Kindle price is an Amazon price (com, 2018)', () => {
+    const p = product('com_product_B00AYQNR46_mobile.html');
+    expect([p.is_amazon_seller, p.featured_merchant?.name, p.price_buybox_minor]).toEqual([true, 'Amazon Digital Services LLC', 2500]);
+    expect(numeric(p).get(`csv:${CSV.AMAZON}`)).toBe(2500);
+    // The same line naming a publisher is another seller: no Amazon price.
+    const c = byFile.get('com_product_B00AYQNR46_mobile.html')!;
+    const other = extractProduct(c.html.replace('Sold by Amazon  Digital Services  LLC.', 'Sold by Pragmatic Bookshelf LLC.'), 'com', { asin: 'B00AYQNR46' });
+    if (!other.ok) throw new Error(other.error.message);
+    expect([other.product.is_amazon_seller, other.product.featured_merchant?.name]).toEqual([false, 'Pragmatic Bookshelf LLC']);
+    expect(numeric(other.product).get(`csv:${CSV.AMAZON}`)).toBe(-1);
+  });
+
+  it('knows the companies that sell Kindle books as Amazon, and no look-alike', () => {
+    for (const name of ['Amazon Digital Services LLC', 'Amazon  Digital Services  LLC.', 'Amazon Digital Services, Inc.', 'Amazon.com Services LLC', 'Amazon Media EU S.à r.l.', 'Amazon Media EU S.a.r.l.', 'Amazon EU S.à r.l.', 'Amazon Asia-Pacific Holdings Private Limited', 'Amazon Services International, Inc.']) {
+      expect([name, isAmazonSeller(name, null)]).toEqual([name, true]);
+    }
+    for (const name of ['Amazon Digital Deals', 'Digital Services LLC', 'Amazing Digital Services LLC', 'Amazon Media Store', 'BookDepot via Amazon Digital Services LLC']) {
+      expect([name, isAmazonSeller(name, null)]).toEqual([name, false]);
+    }
   });
 
   it.skipIf(!hasPage('com_product_193435659X_mobile_2018.html'))('reads the mobile accordion buy box, the struck price by the headline and a rank without category (com, 2018)', () => {

@@ -1,5 +1,6 @@
 // Is the buy box seller Amazon itself? By Amazon's retail merchant ids where we are sure of
-// them, else by the name Amazon prints for itself ("Amazon.com", "Amazon.com.br", "Amazon US").
+// them, else by the name Amazon prints for itself ("Amazon.com", "Amazon.com.br", "Amazon US"),
+// including the companies that sell Kindle books, which a Kindle page names instead.
 
 // Amazon retail seller ids: US, UK, DE, FR, IT, ES, CA, JP, BR.
 const AMAZON_SELLER_IDS = new Set([
@@ -9,8 +10,19 @@ const AMAZON_SELLER_IDS = new Set([
 
 export const AMAZON_NAME = /^amazon(?:\.[a-z]{2,3}){0,2}(?: (?:us|eu|uk|export sales llc|retail|services(?: llc)?))?\.?$/i;
 
+/**
+ * Kindle store sellers: "Sold by Amazon Digital Services LLC." (US), "Amazon Media EU S.à r.l."
+ * (the European stores), "Amazon Asia-Pacific Holdings Private Limited" (India), "Amazon
+ * Services International, Inc." (Japan). Newer US pages say "Amazon.com Services LLC" (above).
+ */
+const AMAZON_KINDLE_SELLER =
+  /^amazon (?:digital services|media eu s\.? ?[àa]\.? ?r\.? ?l|eu s\.? ?[àa]\.? ?r\.? ?l|asia-pacific holdings private limited|services international)(?:,? (?:llc|inc))?\.?$/i;
+
 /** True for Amazon, false for another seller, null when neither name nor id is known. */
 export function isAmazonSeller(name: string | null, sellerId: string | null): boolean | null {
   if (name === null && sellerId === null) return null;
-  return (sellerId !== null && AMAZON_SELLER_IDS.has(sellerId)) || (name !== null && AMAZON_NAME.test(name.trim()));
+  if (sellerId !== null && AMAZON_SELLER_IDS.has(sellerId)) return true;
+  if (name === null) return false;
+  const trimmed = name.replace(/\s+/g, ' ').trim();
+  return AMAZON_NAME.test(trimmed) || AMAZON_KINDLE_SELLER.test(trimmed);
 }

@@ -13,6 +13,7 @@ import { findAll, findFirst, firstById } from './dom.js';
 const SOLD_BY = /sold by|vendido por|verkauf|verkäufer|vendu par|venduto da|verkocht door|sprzedawca|säljs av|販売元|satıcı|البائع|يباع من/i;
 const SHIPS_FROM = /ships from|fulfilled by|dispatched from|enviado|versand|expédié|spedito|verzonden|wysyłka|skickas|出荷元|gönderici|الشحن|يشحن/i;
 const FULFILLED_BY_AMAZON = /(?:fulfilled|dispatched|shipped) by amazon|(?:ships|dispatched) from and sold by amazon|versand durch amazon|enviado (?:por|pela) amazon|expédié par amazon|spedito da amazon|verzonden door amazon|amazon が発送/i;
+const SOLD_BY_LABEL = /^(?:sold by|vendido por|verkauf(?:t)? (?:von|durch)|vendu par|venduto da|verkocht door|販売元|販売)\s*[:：|]?\s*/i;
 const SOLD_BY_IN_TEXT = /(?:sold by|verkauf(?: und versand)? durch|vendido por|vendu(?: et expédié)? par|venduto(?: e spedito)? da|verkocht(?: en verzonden)? door)\s+(.+?)(?:\s+(?:and|und|e|et|en)\s|\.\s|\.$|$)/i;
 
 export interface BuyboxSeller {
@@ -36,6 +37,17 @@ function rowValue(rows: Map<string, string>, label: RegExp): string | null {
   return null;
 }
 
+/**
+ * A Kindle book's seller, printed under its 1-Click button ("Sold by Amazon Digital Services
+ * LLC." on mobile, a "Sold by | …" row of the price table on desktop): the e-book has no
+ * merchant-info line.
+ */
+function kindleSeller(ctx: ExtractContext): string | null {
+  const text = textOf(ctx.page.$('.print-sold-by').first()[0]);
+  if (!SOLD_BY_LABEL.test(text)) return null;
+  return text.replace(SOLD_BY_LABEL, '').replace(/\.$/, '').trim() || null;
+}
+
 function sellerIdFrom(href: string | undefined): string | null {
   return href ? (/[?&]seller=([A-Z0-9]+)/.exec(href)?.[1] ?? null) : null;
 }
@@ -52,7 +64,8 @@ export function buyboxSeller(ctx: ExtractContext): BuyboxSeller {
     textOrNull(link) ??
     odfMessage('merchantInfoFeature_feature_div') ??
     rowValue(rows, SOLD_BY) ??
-    (SOLD_BY_IN_TEXT.exec(merchantText)?.[1]?.trim() || null);
+    (SOLD_BY_IN_TEXT.exec(merchantText)?.[1]?.trim() || null) ??
+    kindleSeller(ctx);
   const sellerId = sellerIdFrom(link?.attribs.href) ?? (page.byId('merchantID')?.attribs.value || null);
   const shipper = odfMessage('fulfillerInfoFeature_feature_div') ?? rowValue(rows, SHIPS_FROM);
 
