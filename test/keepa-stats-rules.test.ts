@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { assembleKeepaProduct, lastOffersUpdateOf, splitKeepaProduct } from '../src/keepa/product-object.js';
 import { keepaStatsClock, latestRecorded, readSavedResponses, statsClockShown, statsInputOfSaved, statsParamOf, type SavedResponse } from './golden/saved-response.js';
-import { viewSeries } from '../src/keepa/series.js';
+import { valueAt, viewSeries } from '../src/keepa/series.js';
+import { buyBoxStats } from '../src/keepa/stats-buy-box.js';
 import { salesRankDrops } from '../src/keepa/stats-events.js';
 import { deltaPercent90MonthlySold } from '../src/keepa/stats-monthly-sold.js';
 import { computeStats } from '../src/keepa/stats.js';
@@ -262,6 +263,73 @@ describe('buyBoxStats', () => {
     ]);
     expect(fulfilment && [...fulfilment]).toEqual([['A', true], ['B', false]]); // C disagrees: unknown
     expect(offerFulfilment(undefined)).toBeNull();
+  });
+});
+
+describe('buyBoxStats offer counts', () => {
+  const countsOf = (sellers: Record<string, any> | null | undefined) =>
+    Object.fromEntries(Object.entries(sellers ?? {}).map(([id, s]) => [id, [s.avgNewOfferCount, s.avgUsedOfferCount]]));
+
+  it('are the counts at the window start for an entry begun before it, not their average over the win (1496849574_us.json)', () => {
+    const { keepa, ours, input } = statsOf('1496849574_us.json');
+    expect(countsOf(keepa.buyBoxStats)).toEqual({ ATVPDKIKX0DER: [10, 2] });
+    expect(countsOf(ours.buyBoxStats)).toEqual({ ATVPDKIKX0DER: [10, 2] });
+    // Amazon won all 365 days under one entry from 6498276; COUNT_NEW changed 46 times in them,
+    // between 4 and 14 (7.78 time-weighted), yet Keepa reports the 10 in force at the start.
+    expect(input.buyBoxSellerIdHistory?.slice(-2)).toEqual(['6498276', 'ATVPDKIKX0DER']);
+    expect(6498276).toBeLessThan(input.interval.start);
+    const newCount = viewSeries(11, input.csv[11]!);
+    expect(valueAt(newCount, input.interval.start)).toBe(10);
+    const inWindow = Array.from(newCount.times).filter((t) => t > input.interval.start && t < input.now);
+    expect(inWindow).toHaveLength(46);
+  });
+
+  it('read the count in force just before the entry: a count point at its minute came after it (0470820942_us.json)', () => {
+    const { keepa, ours, input } = statsOf('0470820942_us.json');
+    const history = input.buyBoxSellerIdHistory!;
+    const entry = history.indexOf('A38KRETCM2EV54');
+    expect(history.slice(entry - 1, entry + 3)).toEqual(['7334504', 'A38KRETCM2EV54', '7336764', '-1']);
+    const newFlat = input.csv[11]!;
+    const point = newFlat.indexOf(7334504);
+    expect(newFlat.slice(point - 2, point + 2)).toEqual([7166482, -1, 7334504, 1]); // -1 → 1 at the entry's minute
+    expect(countsOf(keepa.buyBoxStats)).toEqual({ A38KRETCM2EV54: [-1, 3] });
+    expect(countsOf(ours.buyBoxStats)).toEqual({ A38KRETCM2EV54: [-1, 3] });
+  });
+
+  it('weigh each entry by its won minutes, a recorded -1 as -1, floored; -1 before a count series starts (184297291X_us.json)', () => {
+    const { keepa, ours } = statsOf('184297291X_us.json');
+    expect(countsOf(keepa.buyBoxStats)).toEqual({
+      A1SVAUAYKYZZD3: [2, 0], // new: 29146 minutes at a recorded -1 among 91764 at ≥ 0 (mean 2.49; 3.6 without them)
+      AS3CE0PSURM1L: [2, -1], // used: 38810 minutes before COUNT_USED starts, 18432 at 1 or 2 (mean -0.36)
+      AEY8Y1M2ZEQUD: [4, 0], // used: its entry from 7435420 reads 1 once COUNT_USED starts at 7436944
+      A18EUS37O1KGIP: [2, -1],
+    });
+    expect(countsOf(ours.buyBoxStats)).toEqual(countsOf(keepa.buyBoxStats));
+  });
+
+  it('equal Keepa\'s for every seller of every saved response', () => {
+    let sellers = 0;
+    for (const r of saved) {
+      const keepa = r.product.stats.buyBoxStats;
+      if (!keepa) continue;
+      sellers += Object.keys(keepa).length;
+      expect(countsOf(computeStats(statsInputOfSaved(r)).buyBoxStats), r.file).toEqual(countsOf(keepa));
+    }
+    expect(sellers).toBe(90);
+  });
+
+  it('pin the boundaries: entry minute, window start, a series that starts inside an entry', () => {
+    const price = viewSeries(18, [0, 1000, 0]);
+    const at = (history: string[], newFlat: number[], from = 0, to = 100) =>
+      buyBoxStats({ history, price, newCount: viewSeries(11, newFlat), usedCount: viewSeries(12, []), isFBA: () => false }, from, to) ?? {};
+    // B's entry at 50 reads 2, not the 7 written at its own minute.
+    expect(at(['0', 'A', '50', 'B'], [0, 2, 50, 7]).B.avgNewOfferCount).toBe(2);
+    // An entry begun before the window reads the count at the window start.
+    expect(at(['0', 'A'], [0, 2, 20, 9, 40, 1], 30).A.avgNewOfferCount).toBe(9);
+    // COUNT_NEW starts at 60 inside A's entry: -1 for 60 minutes, then 5 for 40 → floor(140 / 100).
+    expect(at(['0', 'A'], [60, 5, 80, 50]).A.avgNewOfferCount).toBe(1);
+    // No count series at all: -1.
+    expect(at(['0', 'A'], []).A).toMatchObject({ avgNewOfferCount: -1, avgUsedOfferCount: -1 });
   });
 });
 

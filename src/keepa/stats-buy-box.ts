@@ -59,9 +59,7 @@ interface SellerAccumulator {
   minutes: number;
   priceSum: number;
   newSum: number;
-  newMinutes: number;
   usedSum: number;
-  usedMinutes: number;
   lastSeen: number;
 }
 
@@ -75,13 +73,35 @@ export interface BuyBoxStatsSources {
 }
 
 /**
+ * The offer count Keepa reads for a buy box history entry: the count in force just before
+ * the entry began (a count point at the entry's own minute came with the same update, after
+ * it: 0470820942_us.json), or at the window start for an entry begun before it (1496849574_us.json:
+ * Amazon's 10 new / 2 used at the start, however the counts moved after). null when the
+ * count series had not started then: such an entry reads -1 until the series' first point and
+ * that first count after it (184297291X_us.json: AEY8Y1M2ZEQUD won 14718 minutes from
+ * 7435420, COUNT_USED starts at 7436944; read as -1 throughout, its used mean would be -0.03,
+ * floored to -1, where Keepa says 0).
+ */
+function countAtEntry(view: SeriesView, entryStart: KeepaMinute, from: KeepaMinute): number | null {
+  const at = entryStart > from ? entryStart - 1 : from;
+  return view.length > 0 && view.times[0] <= at ? valueAt(view, at) : null;
+}
+
+/** An entry begun before its count series: -1 before the first point, the first count from it on. */
+function firstCount(view: SeriesView, t: KeepaMinute): number {
+  return view.length > 0 && view.times[0] <= t ? view.values[0] : -1;
+}
+
+/**
  * buyBoxStats over [from, to): a seller wins a minute when it holds the history entry in
- * force and the buy box price is not -1. avgPrice is the time-weighted landed price; the
- * offer counts are taken at each buy box record (history or price point), as Keepa keeps
- * them with the record. Sellers in a fixed order of first win.
+ * force and the buy box price is not -1. avgPrice is the time-weighted landed price. The
+ * offer counts are read once per history entry (countAtEntry) and weighted by the minutes
+ * the entry won; a recorded -1 (no offers) counts as -1, and the mean is floored
+ * (184297291X_us.json: used -1 on 38810 minutes, 1 on 18432 → -1). Sellers in a fixed
+ * order of first win.
  */
 export function buyBoxStats(src: BuyBoxStatsSources, from: KeepaMinute, to: KeepaMinute): Record<string, BuyBoxSellerStats> | null {
-  const { history, price } = src;
+  const { history, price, newCount, usedCount } = src;
   if (history.length < 2 || from >= to) return null;
   const entries = history.length >> 1;
   const times = new Float64Array(entries);
@@ -91,40 +111,43 @@ export function buyBoxStats(src: BuyBoxStatsSources, from: KeepaMinute, to: Keep
       throw new KeepaFormatError(`buyBoxSellerIdHistory: time ${JSON.stringify(history[2 * e])} at entry ${e} is not an ascending integer`);
     }
   }
+  // A count series that starts inside the interval splits the walk there (countAtEntry null).
+  const firstCountPoints = [newCount, usedCount].filter((v) => v.length > 0 && v.times[0] > from).map((v) => v.times[0]);
   const sellers = new Map<string, SellerAccumulator>();
   let h = -1; // history entry in force
   while (h + 1 < entries && times[h + 1] <= from) h++;
   let p = -1; // price point in force
   while (p + 1 < price.length && price.times[p + 1] <= from) p++;
+  const entryCounts = () => {
+    const start = h >= 0 ? Math.max(times[h], from) : from;
+    return { newCount: countAtEntry(newCount, start, from), usedCount: countAtEntry(usedCount, start, from) };
+  };
+  let counts = entryCounts();
   let a = from;
   while (a < to) {
     const nextH = h + 1 < entries ? times[h + 1] : Infinity;
     const nextP = p + 1 < price.length ? price.times[p + 1] : Infinity;
-    const b = Math.min(nextH, nextP, to);
+    let b = Math.min(nextH, nextP, to);
+    for (const t of firstCountPoints) if (t > a && t < b) b = t;
     const sellerId = h >= 0 ? history[2 * h + 1] : '-2';
     const landed = p >= 0 ? price.values[p] : -1;
     if (b > a && landed >= 0 && !sellerId.startsWith('-')) {
       let acc = sellers.get(sellerId);
       if (!acc) {
-        acc = { minutes: 0, priceSum: 0, newSum: 0, newMinutes: 0, usedSum: 0, usedMinutes: 0, lastSeen: b };
+        acc = { minutes: 0, priceSum: 0, newSum: 0, usedSum: 0, lastSeen: b };
         sellers.set(sellerId, acc);
       }
       const d = b - a;
       acc.minutes += d;
       acc.priceSum += landed * d;
-      const newCount = valueAt(src.newCount, a);
-      if (newCount >= 0) {
-        acc.newSum += newCount * d;
-        acc.newMinutes += d;
-      }
-      const usedCount = valueAt(src.usedCount, a);
-      if (usedCount >= 0) {
-        acc.usedSum += usedCount * d;
-        acc.usedMinutes += d;
-      }
+      acc.newSum += (counts.newCount ?? firstCount(newCount, a)) * d;
+      acc.usedSum += (counts.usedCount ?? firstCount(usedCount, a)) * d;
       acc.lastSeen = b;
     }
-    if (b === nextH) h++;
+    if (b === nextH) {
+      h++;
+      counts = entryCounts();
+    }
     if (b === nextP) p++;
     a = b;
   }
@@ -137,8 +160,8 @@ export function buyBoxStats(src: BuyBoxStatsSources, from: KeepaMinute, to: Keep
       // Keepa's share is a float32 fraction times 100 in float32 (0.9336419, not 0.93364197).
       percentageWon: float32Json(Math.fround(Math.fround(acc.minutes / span) * 100)),
       avgPrice: Math.floor(acc.priceSum / acc.minutes),
-      avgNewOfferCount: acc.newMinutes > 0 ? Math.floor(acc.newSum / acc.newMinutes) : -1,
-      avgUsedOfferCount: acc.usedMinutes > 0 ? Math.floor(acc.usedSum / acc.usedMinutes) : -1,
+      avgNewOfferCount: Math.floor(acc.newSum / acc.minutes),
+      avgUsedOfferCount: Math.floor(acc.usedSum / acc.minutes),
       isFBA: src.isFBA(sellerId),
       lastSeen: acc.lastSeen,
     };
