@@ -38,6 +38,29 @@ describe.each(testEngines())('an imported Keepa response read back on $name', (e
   });
 });
 
+const untimed = readSavedResponse(`${SHARED_FIXTURES}keepa/more`, 'B09X7MPX8L_us.json')!;
+
+describe.each(testEngines())('an imported buy box that names a seller without a time, read back on $name', (engine) => {
+  const db = useTestStore(engine);
+
+  it('answers its seller, Amazon flag and availability as Keepa did (B09X7MPX8L_us.json)', async () => {
+    const k = untimed.product.stats;
+    expect([k.lastBuyBoxUpdate, k.buyBoxPrice, k.buyBoxSellerId, k.buyBoxIsAmazon, k.buyBoxAvailabilityMessage]).toEqual([null, -2, 'ATVPDKIKX0DER', true, 'In Stock']);
+    expect(untimed.product.buyBoxSellerIdHistory ?? []).toEqual([]); // no history could give them back
+    await importKeepaProduct(db.store, splitKeepaProduct(untimed.product));
+    const { now, statsParam, offers, buyBox } = untimed.request;
+    const answer = await loadKeepaProducts(
+      db.store,
+      { ...FULL_VIEW, buybox: buyBox, offers, domainId: 1, asins: ['B09X7MPX8L'], stats: parseStatsParam(statsParam, now) as StatsInterval, days: null },
+      { now, asOf: true },
+    );
+    const stats = answer.products[0]!.stats as Record<string, unknown>;
+    for (const field of ['lastBuyBoxUpdate', 'buyBoxPrice', 'buyBoxShipping', 'buyBoxSellerId', 'buyBoxIsAmazon', 'buyBoxAvailabilityMessage', 'buyBoxIsFBA']) {
+      expect(stats[field], field).toEqual(k[field]);
+    }
+  });
+});
+
 describe('latestBuyBox', () => {
   const parts = splitKeepaProduct(saved.product);
   const observed = buyBoxObservationOf(parts)!;
@@ -46,13 +69,29 @@ describe('latestBuyBox', () => {
     expect(observed.observedAt).toBe(keepa.lastBuyBoxUpdate);
     const product = { ...saved.product, csv: [...saved.product.csv] };
     expect(latestBuyBox(product as never, observed, saved.request.now)).toBe(observed);
-    const later = observed.observedAt + 10;
+    const later = observed.observedAt! + 10;
     product.csv[18] = [...(product.csv[18] ?? []), later, 1999, 0];
     expect(latestBuyBox(product as never, observed, later)?.price).toBe(1999);
   });
 
+  it('without a time, dates from lastUpdate and yields to any buy box point (B09X7MPX8L_us.json)', () => {
+    const parts2 = splitKeepaProduct(untimed.product);
+    const seen = buyBoxObservationOf(parts2)!;
+    expect([seen.observedAt, seen.sellerId]).toEqual([null, 'ATVPDKIKX0DER']);
+    const lastUpdate = untimed.product.lastUpdate as number;
+    expect(latestBuyBox(untimed.product as never, seen, lastUpdate)).toBe(seen);
+    expect(latestBuyBox(untimed.product as never, seen, lastUpdate - 1)).toBeNull();
+    const scraped = { ...untimed.product, csv: [...untimed.product.csv] };
+    scraped.csv[18] = [lastUpdate + 10, 1999, 0];
+    expect(latestBuyBox(scraped as never, seen, lastUpdate + 10)?.price).toBe(1999);
+    // A response that names no seller keeps no untimed observation.
+    const empty = readSavedResponse(`${SHARED_FIXTURES}keepa`, 'product_B0D8W1YVBX_us_empty_stats_interval_aplus.json')!;
+    expect(empty.product.stats.lastBuyBoxUpdate).toBeNull();
+    expect(buyBoxObservationOf(splitKeepaProduct(empty.product))).toBeNull();
+  });
+
   it('is not used in a replay before it was made', () => {
-    const replay = latestBuyBox(saved.product as never, observed, observed.observedAt - 1);
+    const replay = latestBuyBox(saved.product as never, observed, observed.observedAt! - 1);
     expect(replay).not.toBe(observed);
     expect(replay?.isFBA).toBeUndefined(); // the histories do not know it
   });

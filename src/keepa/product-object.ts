@@ -98,7 +98,13 @@ export function splitKeepaProduct(product: unknown): StoredProductParts {
   if (isRecord(product.stats) && typeof product.stats.lastOffersUpdate === 'number' && product.stats.lastOffersUpdate > 0) {
     meta.lastOffersUpdate = product.stats.lastOffersUpdate;
   }
-  if (isRecord(product.stats) && typeof product.stats.lastBuyBoxUpdate === 'number' && typeof product.stats.buyBoxPrice === 'number') {
+  // Keepa's buy box observation; also one without a time when it still names a seller
+  // (B09X7MPX8L_us.json), which the histories cannot give back.
+  if (
+    isRecord(product.stats) &&
+    typeof product.stats.buyBoxPrice === 'number' &&
+    (typeof product.stats.lastBuyBoxUpdate === 'number' || (product.stats.lastBuyBoxUpdate === null && typeof product.stats.buyBoxSellerId === 'string'))
+  ) {
     meta.buyBoxObservation = buyBoxSnapshotFromKeepaStats(product.stats);
   }
   if (isRecord(product.reviews)) {
@@ -134,7 +140,7 @@ export function lastOffersUpdateOf(parts: Pick<StoredProductParts, 'meta'>): num
  */
 export function buyBoxObservationOf(parts: Pick<StoredProductParts, 'meta'>): BuyBoxSnapshot | null {
   const value = parts.meta.buyBoxObservation;
-  if (!isRecord(value) || typeof value.observedAt !== 'number' || typeof value.price !== 'number') return null;
+  if (!isRecord(value) || (typeof value.observedAt !== 'number' && value.observedAt !== null) || typeof value.price !== 'number') return null;
   return value as unknown as BuyBoxSnapshot;
 }
 

@@ -6,8 +6,12 @@ import type { KeepaMinute } from './time.js';
 
 /** The latest buy box we observed (one scrape of the offer listing / product page). */
 export interface BuyBoxSnapshot {
-  /** When the buy box was observed; becomes `lastBuyBoxUpdate`. */
-  readonly observedAt: KeepaMinute;
+  /**
+   * When the buy box was observed; becomes `lastBuyBoxUpdate`. null for an imported Keepa
+   * observation that names a seller without a time (B09X7MPX8L_us.json: Amazon, "In Stock",
+   * price -2, lastBuyBoxUpdate null).
+   */
+  readonly observedAt: KeepaMinute | null;
   /** Item price in minor units; -1 when no offer qualified (suppressed buy box). */
   readonly price: number;
   /** Shipping in minor units, 0 for free shipping; -1 unknown. */

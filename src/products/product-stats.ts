@@ -37,15 +37,17 @@ export function storedBuyBox(product: Readonly<KeepaProduct>): BuyBoxSnapshot | 
 
 /**
  * The buy box to report: Keepa's own observation from an import while no later buy box
- * point (a scrape) exists and it is not after `now`, else what our histories say.
+ * point (a scrape) exists and it is not after `now`, else what our histories say. An
+ * observation without a time dates from the product's lastUpdate and yields to any point.
  */
 export function latestBuyBox(product: Readonly<KeepaProduct>, observed: BuyBoxSnapshot | null, now: KeepaMinute): BuyBoxSnapshot | null {
   const fromHistories = storedBuyBox(product);
-  if (!observed || observed.observedAt > now) return fromHistories;
+  const made = observed ? (observed.observedAt ?? (typeof product.lastUpdate === 'number' ? product.lastUpdate : null)) : null;
+  if (!observed || made === null || made > now) return fromHistories;
   const offer = lastEntries(product.csv?.[CSV.BUY_BOX_SHIPPING], 3);
   const seller = lastEntries(product.buyBoxSellerIdHistory as string[] | null, 2);
   const latestPoint = Math.max(Number(offer?.[0] ?? -Infinity), Number(seller?.[0] ?? -Infinity));
-  return latestPoint > observed.observedAt ? fromHistories : observed;
+  return latestPoint > (observed.observedAt ?? -Infinity) ? fromHistories : observed;
 }
 
 export interface StatsOptions {
