@@ -1,10 +1,11 @@
 // The CLI next to a running server: `start` holds an embedded data directory (a child
-// process), and a second process's keys, track, import, export, db and status go through
-// the server's admin API, with their effect visible in the running server at once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+// process), and a second process's keys, asa-keys, track, alerts, import, export, db, find,
+// deals and status go through the server's admin API, with their effect visible in the
+// running server at once.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServerFile } from '../src/cli/server-file.js';
 import { runCli } from './helpers/cli.js';
@@ -94,6 +95,34 @@ describe('the CLI next to `start` on an embedded data directory', () => {
     const db = await pricekeep('db', '--json');
     expect(db.code).toBe(0);
     expect(JSON.parse(db.stdout)).toMatchObject({ engine: expect.stringMatching(/embedded/), products: 1 });
+  }, 120_000);
+
+  it('asa-keys, alerts, notifications, webhook, find and deals go through the server too', async () => {
+    const created = await pricekeep('asa-keys', 'create', '--name', 'via-server', '--credits', '50');
+    expect(created.code).toBe(0);
+    const asaKey = created.stdout.trim();
+    expect(asaKey).toMatch(/^asa_live_[A-Za-z0-9]{32}$/);
+    const account = await (await fetch(`${base}/api/v1/account`, { headers: { authorization: `Bearer ${asaKey}` } })).json();
+    expect(account).toMatchObject({ balance: 50 });
+
+    const alerts = await pricekeep('alerts', 'list', '--key', 'second-process');
+    expect(alerts.code).toBe(0);
+    expect(alerts.stdout).toMatch(/^feed: http:\/\/\S+\/feed\/\S+\.xml$/m);
+    expect((await pricekeep('notifications', '--key', 'second-process')).stdout).toMatch(/^0 notification\(s\)/m);
+    expect(await pricekeep('webhook', 'test', '--key', 'second-process')).toMatchObject({ code: 2, stderr: 'pricekeep: no webhook set (pricekeep webhook set URL)\n' });
+    expect(await pricekeep('track', 'resume')).toMatchObject({ code: 0, stdout: 'scraping was not halted\n' });
+
+    // a selection file relative to the caller's directory, not the server's
+    const callerDir = mkdtempSync(join(tmpdir(), 'pricekeep-via-server-cwd-'));
+    writeFileSync(join(callerDir, 'selection.json'), '{"current_SALES_lte":5000000}');
+    const found = await new Promise<string>((done, fail) =>
+      execFile(process.execPath, [resolve('bin/pricekeep.js'), 'find', '--selection', 'selection.json', '--json'], { env, cwd: callerDir }, (error, out) => (error ? fail(error) : done(out))),
+    );
+    rmSync(callerDir, { recursive: true, force: true });
+    expect(JSON.parse(found)).toMatchObject({ asinList: [IMPORTED], totalResults: 1 });
+    const deals = await pricekeep('deals', '--json');
+    expect(deals.code).toBe(0);
+    expect(JSON.parse(deals.stdout)).toHaveProperty('rows');
   }, 120_000);
 
   it('track add is scraped by the running scheduler at once; list and remove show it', async () => {

@@ -1,6 +1,7 @@
 // The key the alert commands act for: `--key NAME`, default "default", which is created on
 // first use (src/store/alert-key.ts, shared with the dashboard) and its API key printed once.
 import type { Store } from '../store/index.js';
+import { stderr } from './cli-context.js';
 import { CliError } from './cli-error.js';
 
 export async function alertKeyId(store: Store, name: string | undefined): Promise<number> {
@@ -11,6 +12,6 @@ export async function alertKeyId(store: Store, name: string | undefined): Promis
     return live.id;
   }
   const key = await ensureDefaultAlertKey(store, Date.now());
-  if (key.created) process.stderr.write(`pricekeep: created the key "${DEFAULT_ALERT_KEY}" for alerts; its API key (shown only now): ${key.created}\n`);
+  if (key.created) stderr(`pricekeep: created the key "${DEFAULT_ALERT_KEY}" for alerts; its API key (shown only now): ${key.created}\n`);
   return key.id;
 }

@@ -4,10 +4,12 @@
 import type { Command } from 'commander';
 import type { TrackingSpec } from '../alerts/tracking-spec.js';
 import { parseAmount } from '../display/money.js';
+import { stdout } from './cli-context.js';
 import { CliError } from './cli-error.js';
 import { withStore } from './open-store.js';
 import { formatTable } from './table.js';
 import { alertKeyId } from './alert-key.js';
+import { viaServer } from './via-server.js';
 
 interface AddOptions {
   domain: string;
@@ -97,7 +99,7 @@ async function add(asinText: string, options: AddOptions): Promise<void> {
       metaData: existing?.metaData ?? null,
     };
     const [saved] = await upsertTrackings(store, keyId, '', spec.notifyIf.length > 0 ? [{ ...spec, notifyIf: dedupe(spec.notifyIf) }] : [spec], keepaNow());
-    process.stdout.write(`${asin} on amazon.${domain.tld}: ${saved!.thresholdValues.length} threshold(s), ${saved!.notifyIf.length} stock trigger(s), scraped every ${saved!.updateInterval}h\n`);
+    stdout(`${asin} on amazon.${domain.tld}: ${saved!.thresholdValues.length} threshold(s), ${saved!.notifyIf.length} stock trigger(s), scraped every ${saved!.updateInterval}h\n`);
   });
 }
 
@@ -116,7 +118,7 @@ async function list(options: { key?: string; json?: boolean }): Promise<void> {
     const deliveries = await trackingDeliveries(store.db, trackings.map((t) => t.id));
     const settings = await alertSettings(store.db, keyId);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ trackings: trackings.map((t) => ({ ...t, deliveries: deliveries.get(t.id) ?? null })), webhookUrl: settings.webhookUrl, emailTo: settings.emailTo, feedUrl: `${config.alerts.publicUrl}/feed/${settings.feedToken}.xml` }, null, 2)}\n`);
+      stdout(`${JSON.stringify({ trackings: trackings.map((t) => ({ ...t, deliveries: deliveries.get(t.id) ?? null })), webhookUrl: settings.webhookUrl, emailTo: settings.emailTo, feedUrl: `${config.alerts.publicUrl}/feed/${settings.feedToken}.xml` }, null, 2)}\n`);
       return;
     }
     const rows = [['ASIN', 'DOMAIN', 'RULES', 'EVERY', 'SENT', 'PUSHES (ok/pending/failed) LAST ERROR']];
@@ -136,9 +138,9 @@ async function list(options: { key?: string; json?: boolean }): Promise<void> {
         d ? `${d.delivered}/${d.pending}/${d.failed}${d.lastError ? ` ${d.lastError}` : ''}` : '-',
       ]);
     }
-    process.stdout.write(formatTable(rows));
-    process.stdout.write(`webhook: ${settings.webhookUrl ?? '(none)'}; e-mail: ${settings.emailTo ?? '(none)'}\n`);
-    process.stdout.write(`feed: ${config.alerts.publicUrl}/feed/${settings.feedToken}.xml\n`);
+    stdout(formatTable(rows));
+    stdout(`webhook: ${settings.webhookUrl ?? '(none)'}; e-mail: ${settings.emailTo ?? '(none)'}\n`);
+    stdout(`feed: ${config.alerts.publicUrl}/feed/${settings.feedToken}.xml\n`);
   });
 }
 
@@ -148,7 +150,7 @@ async function remove(asins: string[], options: { key?: string }): Promise<void>
     const { removeKeyTrackings } = await import('../store/key-trackings.js');
     const removed = await removeKeyTrackings(store, await alertKeyId(store, options.key), '', upper);
     const missing = upper.filter((a) => !removed.includes(a));
-    process.stdout.write(`removed ${removed.length} alert tracking(s)${missing.length ? `; not tracked: ${missing.join(', ')}` : ''}\n`);
+    stdout(`removed ${removed.length} alert tracking(s)${missing.length ? `; not tracked: ${missing.join(', ')}` : ''}\n`);
   });
 }
 
@@ -158,7 +160,7 @@ async function email(address: string, options: { key?: string }): Promise<void> 
   await withStore(async (store, config) => {
     const { updateAlertSettings } = await import('../store/alert-settings.js');
     await updateAlertSettings(store.db, await alertKeyId(store, options.key), { emailTo: off ? null : address });
-    process.stdout.write(off ? 'e-mail notifications off\n' : `e-mail notifications to ${address}${config.alerts.smtpUrl ? '' : ' (set PRICEKEEP_SMTP_URL for them to be sent)'}\n`);
+    stdout(off ? 'e-mail notifications off\n' : `e-mail notifications to ${address}${config.alerts.smtpUrl ? '' : ' (set PRICEKEEP_SMTP_URL for them to be sent)'}\n`);
   });
 }
 
@@ -176,7 +178,7 @@ async function notifications(options: { since?: string; all?: boolean; key?: str
     const { fromKeepaMinute } = await import('../keepa/time.js');
     const found = await pullNotifications(store, await alertKeyId(store, options.key), { since, revise: options.all === true, listName: null });
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(found.map((n) => JSON.parse(n.body)))}\n`);
+      stdout(`${JSON.stringify(found.map((n) => JSON.parse(n.body)))}\n`);
       return;
     }
     const { notificationById } = await import('../store/notifications.js');
@@ -185,13 +187,13 @@ async function notifications(options: { since?: string; all?: boolean; key?: str
       const full = (await notificationById(store.db, n.id)) ?? n;
       rows.push([String(n.id), fromKeepaMinute(n.createDate).toISOString().slice(0, 16).replace('T', ' '), describeNotification(full).headline]);
     }
-    process.stdout.write(formatTable(rows));
-    process.stdout.write(`${found.length} notification(s)${options.all ? '' : ' (unread; --all for every one)'}\n`);
+    stdout(formatTable(rows));
+    stdout(`${found.length} notification(s)${options.all ? '' : ' (unread; --all for every one)'}\n`);
   });
 }
 
 export function register(program: Command): void {
-  const alerts = program.command('alerts').description('alert rules on tracked products (price thresholds, drops, stock) for a key');
+  const alerts = viaServer(program.command('alerts')).description('alert rules on tracked products (price thresholds, drops, stock) for a key');
   alerts
     .command('add')
     .description('add a rule to an ASIN\'s tracking (creating the tracking)')
@@ -211,8 +213,7 @@ export function register(program: Command): void {
   alerts.command('list').description('trackings with their rules, pushes and the feed URL').option('--key <name>', 'key name').option('--json', 'print JSON').action(list);
   alerts.command('remove').description('remove ASINs\' trackings (stops scraping what nobody else tracks)').option('--key <name>', 'key name').argument('<asins...>', 'ASINs').action(remove);
   alerts.command('email').description('address for e-mail notifications ("off" to stop)').option('--key <name>', 'key name').argument('<address>', 'e-mail address or off').action(email);
-  program
-    .command('notifications')
+  viaServer(program.command('notifications'))
     .description('notifications of a key, newest first (marks them read)')
     .option('--since <when>', 'ISO date/time or Keepa minute')
     .option('--all', 'include notifications already read')

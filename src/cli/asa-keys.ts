@@ -1,10 +1,12 @@
 // `pricekeep asa-keys create|list|revoke|add-credits`: keys and credits of the
 // ASA-compatible API. A key is printed once at creation; the database keeps its hash.
 import type { Command } from 'commander';
+import { stderr, stdout } from './cli-context.js';
 import { CliError } from './cli-error.js';
 import { integerOption } from './integer-option.js';
 import { withStore } from './open-store.js';
 import { formatTable } from './table.js';
+import { viaServer } from './via-server.js';
 
 const MAX_CREDITS = 1_000_000_000_000;
 
@@ -63,13 +65,13 @@ async function create(options: CreateOptions): Promise<void> {
         ? `workspace "${workspace}" has a live key named "${name}" already (revoke it or pick another name)`
         : `workspace "${workspace}" has 20 live keys already (revoke one first)`);
     }
-    process.stderr.write(
+    stderr(
       `pricekeep: ASA key ${result.id} "${name}" in workspace "${workspace}" (${options.plan}: ${concurrency} in flight, ` +
         `${rps} rps, burst ${burst}; marketplaces: ${marketplaces?.join(', ') ?? 'all'}); workspace balance ${result.balance} credits. ` +
         `It is shown only now; only its hash is stored.\n`,
     );
   });
-  process.stdout.write(`${key}\n`);
+  stdout(`${key}\n`);
 }
 
 async function list(options: { all?: boolean; json?: boolean }): Promise<void> {
@@ -80,14 +82,14 @@ async function list(options: { all?: boolean; json?: boolean }): Promise<void> {
       marketplaces: k.marketplaces, balance: k.balance, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null,
     }));
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(keys)}\n`);
+      stdout(`${JSON.stringify(keys)}\n`);
       return;
     }
     if (keys.length === 0) {
-      process.stdout.write('no ASA keys (create one with `pricekeep asa-keys create --name NAME --credits 500`)\n');
+      stdout('no ASA keys (create one with `pricekeep asa-keys create --name NAME --credits 500`)\n');
       return;
     }
-    process.stdout.write(formatTable([
+    stdout(formatTable([
       ['ID', 'WORKSPACE', 'NAME', 'KEY', 'PLAN', 'CONC', 'RPS', 'BURST', 'MARKETPLACES', 'BALANCE', 'CREATED', 'REVOKED'],
       ...keys.map((k) => [String(k.id), k.workspace, k.name, `${k.prefix}…`, k.plan, String(k.concurrency), String(k.rps),
         String(k.burst), k.marketplaces?.join(',') ?? 'all', String(k.balance), k.createdAt, k.revokedAt ?? '-']),
@@ -104,7 +106,7 @@ async function revoke(which: string, options: { workspace?: string }): Promise<v
         ? `${result.matches} live keys match "${which}"; name the key by id or add --workspace`
         : `no live ASA key with id, prefix or name "${which}"`);
     }
-    process.stdout.write(`revoked ASA key ${result.id} "${result.name}" (workspace "${result.workspace}")\n`);
+    stdout(`revoked ASA key ${result.id} "${result.name}" (workspace "${result.workspace}")\n`);
   });
 }
 
@@ -114,12 +116,12 @@ async function addCredits(credits: string, options: { workspace: string; note?: 
   await withStore(async (store) => {
     const balance = await grantCredits(store.db, options.workspace, amount, options.note ?? 'top-up');
     if (balance === null) throw new CliError(`no workspace "${options.workspace}" (it is created with its first key)`);
-    process.stdout.write(`workspace "${options.workspace}": +${amount} credits, balance ${balance}\n`);
+    stdout(`workspace "${options.workspace}": +${amount} credits, balance ${balance}\n`);
   });
 }
 
 export function register(program: Command): void {
-  const asa = program.command('asa-keys').description('manage keys and credits of the ASA-compatible API (/api/v1/…)');
+  const asa = viaServer(program.command('asa-keys')).description('manage keys and credits of the ASA-compatible API (/api/v1/…)');
   asa
     .command('create')
     .description('create an asa_live_… key and print it (shown only once)')

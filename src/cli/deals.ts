@@ -2,9 +2,11 @@
 // [--json|--csv]`: Keepa's deals over the stored products, for analysts. Options build a
 // DealRequest; `--selection` starts from one (file or JSON) and the options override it.
 import type { Command } from 'commander';
+import { stderr } from './cli-context.js';
 import { CliError } from './cli-error.js';
 import { cliParsed, formatOf, printRows, readSelection } from './discovery-output.js';
 import { withStore } from './open-store.js';
+import { viaServer } from './via-server.js';
 
 const RANGES: Record<string, number> = { day: 0, week: 1, month: 2, '90': 3 };
 const SORTS: Record<string, number> = { age: 1, delta: 2, rank: 3, percent: 4 };
@@ -21,8 +23,7 @@ function int(name: string, raw: string): number {
 }
 
 export function register(program: Command): void {
-  program
-    .command('deals')
+  viaServer(program.command('deals'))
     .description('deals over the stored products: what dropped (Keepa /deal)')
     .option('--domain <id>', 'Keepa domain id', '1')
     .option('--price-type <type>', 'csv type name or index (AMAZON, NEW, SALES, BUY_BOX_SHIPPING…)', 'AMAZON')
@@ -84,7 +85,7 @@ export function register(program: Command): void {
           percent: x.deltaPercent[d]![priceType]!, since: x.currentSince[priceType]!, title: x.title,
         }));
         printRows(format, ['asin', 'current', 'avg', 'delta', 'percent', 'since', 'title'], rows, { deals });
-        if (format === 'table') process.stderr.write(`${rows.length} deals (page ${deal.page})\n`);
+        if (format === 'table') stderr(`${rows.length} deals (page ${deal.page})\n`);
       });
     });
 }

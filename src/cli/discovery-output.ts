@@ -1,7 +1,9 @@
 // Shared by `pricekeep find` and `pricekeep deals`: the selection argument (a file or inline
 // JSON), the store opened with its summaries caught up, and the three output formats.
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DiscoveryRequestError } from '../keepa/discovery-fields.js';
+import { commandContext, stdout } from './cli-context.js';
 import { CliError } from './cli-error.js';
 import { formatTable } from './table.js';
 
@@ -12,9 +14,10 @@ export function formatOf(options: { json?: boolean; csv?: boolean }): OutputForm
   return options.json ? 'json' : options.csv ? 'csv' : 'table';
 }
 
-/** `--selection` as a file path or as JSON text. */
+/** `--selection` as a file path (relative to the caller's directory) or as JSON text. */
 export function readSelection(argument: string): unknown {
-  const text = existsSync(argument) ? readFileSync(argument, 'utf8') : argument;
+  const path = resolve(commandContext().cwd, argument);
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : argument;
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -37,14 +40,14 @@ const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll(
 /** Rows of named columns in the chosen format; `extra` goes into the JSON object beside `rows`. */
 export function printRows(format: OutputFormat, columns: readonly string[], rows: ReadonlyArray<Record<string, string | number | null>>, extra: Record<string, unknown>): void {
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ ...extra, rows }, null, 2)}\n`);
+    stdout(`${JSON.stringify({ ...extra, rows }, null, 2)}\n`);
     return;
   }
   const cell = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v));
   if (format === 'csv') {
     const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(cell(r[c]))).join(','))];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    stdout(`${lines.join('\n')}\n`);
     return;
   }
-  process.stdout.write(formatTable([columns.map((c) => c.toUpperCase()), ...rows.map((r) => columns.map((c) => cell(r[c]).slice(0, 70)))]));
+  stdout(formatTable([columns.map((c) => c.toUpperCase()), ...rows.map((r) => columns.map((c) => cell(r[c]).slice(0, 70)))]));
 }

@@ -1,13 +1,14 @@
 // `pricekeep find --selection FILE|JSON [--domain ID] [--json|--csv]`: the product finder
 // (Keepa /query) over the stored products, for analysts.
 import type { Command } from 'commander';
+import { stderr } from './cli-context.js';
 import { CliError } from './cli-error.js';
 import { cliParsed, formatOf, printRows, readSelection } from './discovery-output.js';
 import { withStore } from './open-store.js';
+import { viaServer } from './via-server.js';
 
 export function register(program: Command): void {
-  program
-    .command('find')
+  viaServer(program.command('find'))
     .description('product finder over the stored products (Keepa /query selection JSON)')
     .requiredOption('--selection <file|json>', 'selection: a JSON file or inline JSON, e.g. \'{"current_SALES_lte":5000}\'')
     .option('--domain <id>', 'Keepa domain id', '1')
@@ -33,7 +34,7 @@ export function register(program: Command): void {
           asin, amazon: current(asin, 0), new: current(asin, 1), salesRank: current(asin, 3), title: byAsin.get(asin)?.title ?? null,
         }));
         printRows(format, ['asin', 'amazon', 'new', 'salesRank', 'title'], rows, { asinList: result.asinList, totalResults: result.totalResults });
-        if (format === 'table') process.stderr.write(`${rows.length} of ${result.totalResults} matching products\n`);
+        if (format === 'table') stderr(`${rows.length} of ${result.totalResults} matching products\n`);
       });
     });
 }

@@ -1,6 +1,6 @@
 // `pricekeep track add|list|remove`: the list of products the scheduler scrapes.
 import type { Command } from 'commander';
-import { stdout } from './cli-context.js';
+import { stderr, stdout } from './cli-context.js';
 import { viaServer } from './via-server.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_INTERVAL_MINUTES, parseInterval } from '../interval.js';
@@ -61,7 +61,7 @@ export function register(program: Command): void {
         const rows = await listTracking(store, { domainId: domain?.id });
         const halt = await currentHalt(store);
         // On stderr with --json, so that stdout stays the list a script reads.
-        if (halt) (options.json ? process.stderr : process.stdout).write(`${haltLine(halt)}\n`);
+        if (halt) (options.json ? stderr : stdout)(`${haltLine(halt)}\n`);
         if (options.json) {
           stdout(`${JSON.stringify(rows, null, 2)}\n`);
           return;
@@ -91,7 +91,7 @@ export function register(program: Command): void {
       await withStore(async (store) => {
         const { resumeScraping } = await import('../store/index.js');
         const halt = await resumeScraping(store);
-        process.stdout.write(halt ? `resumed scraping (was halted since ${halt.since.toISOString()}: ${halt.code})\n` : 'scraping was not halted\n');
+        stdout(halt ? `resumed scraping (was halted since ${halt.since.toISOString()}: ${halt.code})\n` : 'scraping was not halted\n');
       });
     });
   track

@@ -1,9 +1,11 @@
 // `pricekeep webhook set URL|off|test`: the key's webhook, checked against the SSRF
 // policy when set; `test` pushes a sample notification now, signed like real ones.
 import type { Command } from 'commander';
+import { stdout } from './cli-context.js';
 import { CliError } from './cli-error.js';
 import { withStore } from './open-store.js';
 import { alertKeyId } from './alert-key.js';
+import { viaServer } from './via-server.js';
 
 /** A sample Notification (the shape of Keepa's own "send test notification" body). */
 export function testNotificationBody(nowMinute: number): string {
@@ -17,7 +19,7 @@ export function testNotificationBody(nowMinute: number): string {
 }
 
 export function register(program: Command): void {
-  const webhook = program.command('webhook').description('the webhook that notifications are pushed to');
+  const webhook = viaServer(program.command('webhook')).description('the webhook that notifications are pushed to');
   webhook
     .command('set')
     .description('set the webhook URL (http/https; private addresses need PRICEKEEP_WEBHOOK_ALLOW_PRIVATE=1)')
@@ -36,8 +38,8 @@ export function register(program: Command): void {
           webhookUrl: url === 'off' ? null : url,
           rotateSecret: options.rotateSecret === true,
         });
-        if (!settings.webhookUrl) process.stdout.write('webhook off\n');
-        else process.stdout.write(`webhook ${settings.webhookUrl}\nsigning secret ${settings.webhookSecret}\n`);
+        if (!settings.webhookUrl) stdout('webhook off\n');
+        else stdout(`webhook ${settings.webhookUrl}\nsigning secret ${settings.webhookSecret}\n`);
       });
     });
   webhook
@@ -58,7 +60,7 @@ export function register(program: Command): void {
           'x-pricekeep-attempt': '1',
         }, { allowPrivate: config.alerts.webhookAllowPrivate });
         if (!outcome.ok) throw new CliError(`webhook test failed: ${outcome.code}: ${outcome.message}`);
-        process.stdout.write(`delivered: ${outcome.status} in ${outcome.durationMs} ms\n`);
+        stdout(`delivered: ${outcome.status} in ${outcome.durationMs} ms\n`);
       });
     });
 }
