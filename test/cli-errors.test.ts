@@ -39,4 +39,14 @@ describe('CLI errors at the edge', () => {
     expect(result.code).toBe(2);
     expectOneLine(result.stderr, /PRICEKEEP_LOG_LEVEL must be one of .*got "loud"/);
   });
+
+  it('a usage error commander catches (missing option, unknown option, no command): exit 2, help still exit 0', async () => {
+    const env = { ...process.env, PRICEKEEP_DATA_DIR: join(scratch, 'usage') };
+    const missing = await runCli(env, 'scrape', 'B09HN3Q81F');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: required option '--domain <tld>' not specified/);
+    expect((await runCli(env, 'keys', 'list', '--colour')).code).toBe(2);
+    expect((await runCli(env, 'track')).code).toBe(2);
+    expect((await runCli(env, 'track', '--help')).code).toBe(0);
+  });
 });

@@ -16,7 +16,9 @@ export interface CliExit {
 }
 
 export function cliExit(error: unknown): CliExit {
-  if (error instanceof CommanderError) return { exitCode: error.exitCode, message: null };
+  // commander exits 1 on a usage error (unknown option, missing argument, no command); ours
+  // is 2, as for any bad argument. --help and --version stay 0.
+  if (error instanceof CommanderError) return { exitCode: error.exitCode === 0 ? 0 : 2, message: null };
   if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message };
   if (error instanceof ConfigError || error instanceof LogLevelError) return { exitCode: 2, message: error.message };
   if (error instanceof StoreError) return { exitCode: 1, message: error.message };
