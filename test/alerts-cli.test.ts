@@ -29,6 +29,7 @@ describe.each(testEngines())('alerts CLI on $name', (engine) => {
     const listed = await pricekeep('alerts', 'list');
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain('AMAZON ≤ $19.99 (moves of 10%+), AMAZON back in stock');
+    expect(listed.stdout).toMatch(/^B00N150YS4 +com +AMAZON/m); // the marketplace as track list names it
     expect(listed.stdout).toMatch(/^feed: http:\/\/127\.0\.0\.1:8080\/feed\/[A-Za-z0-9_-]{32}\.xml$/m);
     const refused = await pricekeep('webhook', 'set', 'http://127.0.0.1:9/hook');
     expect(refused.code).toBe(2);

@@ -113,6 +113,7 @@ async function list(options: { key?: string; json?: boolean }): Promise<void> {
     const { alertSettings } = await import('../store/alert-settings.js');
     const { formatValue } = await import('../alerts/describe.js');
     const { CSV_TYPES } = await import('../keepa/csv-type.js');
+    const { domainForId } = await import('../keepa/domains.js');
     const keyId = await alertKeyId(store, options.key);
     const trackings = await listKeyTrackings(store, keyId, null);
     const deliveries = await trackingDeliveries(store.db, trackings.map((t) => t.id));
@@ -134,7 +135,7 @@ async function list(options: { key?: string; json?: boolean }): Promise<void> {
       ];
       const d = deliveries.get(t.id);
       rows.push([
-        t.asin, String(t.mainDomainId), rules.join(', ') || '-', `${t.updateInterval}h`, String(t.notificationCsv.length / 5),
+        t.asin, domainForId(t.mainDomainId)?.tld ?? String(t.mainDomainId), rules.join(', ') || '-', `${t.updateInterval}h`, String(t.notificationCsv.length / 5),
         d ? `${d.delivered}/${d.pending}/${d.failed}${d.lastError ? ` ${d.lastError}` : ''}` : '-',
       ]);
     }
