@@ -126,11 +126,14 @@ describe.each(testEngines())('failure policy in the scheduler on $name', (engine
       expect(list.stdout.split('\n')[0]).toMatch(/^SCRAPING HALTED since \S+: unauthorized: unknown API key \(fix the cause, then run `pricekeep track resume`\)$/);
       const json = await runCli(env, 'track', 'list', '--json');
       expect([json.code, JSON.parse(json.stdout).map((r: { asin: string }) => r.asin), json.stderr]).toEqual([0, expect.arrayContaining(['B0HALT0003']), expect.stringContaining('SCRAPING HALTED')]);
+      const cron = await runCli(env, 'run-once');
+      expect([cron.code, cron.stdout]).toEqual([1, '']);
+      expect(cron.stderr).toMatch(/^SCRAPING HALTED since \S+: unauthorized: unknown API key/);
       const resumed = await runCli(env, 'track', 'resume');
       expect([resumed.code, resumed.stdout]).toEqual([0, expect.stringMatching(/^resumed scraping \(was halted since \S+: unauthorized\)\n$/)]);
     } finally {
       store = await database.open();
     }
     expect(await currentHalt(store)).toBeNull();
-  }, 300_000); // three CLI processes, each opening the database
+  }, 300_000); // four CLI processes, each opening the database
 });

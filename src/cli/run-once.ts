@@ -17,6 +17,15 @@ export function register(program: Command): void {
     .action(async (options: { concurrency: string }) => {
       const concurrency = integerOption('--concurrency', options.concurrency, 1, MAX_CONCURRENCY);
       await withStore(async (store, config) => {
+        // Halted, nothing would be claimed: a cron job must not read that as "all done".
+        const { currentHalt } = await import('../store/scrape-halt.js');
+        const halt = await currentHalt(store);
+        if (halt) {
+          const { haltLine } = await import('./halt-line.js');
+          stderr(`${haltLine(halt)}\n`);
+          setExitCode(1);
+          return;
+        }
         const { runTick, defaultWorkerName } = await import('../../jobs/scheduler.js');
         const { createScraper } = await import('../scraper/index.js');
         const scraper = createScraper(config.scraper);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { stderr, stdout } from './cli-context.js';
 import { viaServer } from './via-server.js';
+import { haltLine } from './halt-line.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_INTERVAL_MINUTES, parseInterval } from '../interval.js';
 import { withStore } from './open-store.js';
@@ -23,10 +24,6 @@ function ago(date: Date | null, now = Date.now()): string {
   if (Math.abs(minutes) < 1) return 'now';
   const text = Math.abs(minutes) >= 120 ? `${Math.round(Math.abs(minutes) / 60)}h` : `${Math.abs(minutes)}m`;
   return minutes < 0 ? `${text} ago` : `in ${text}`;
-}
-
-function haltLine(halt: { code: string; message: string; since: Date }): string {
-  return `SCRAPING HALTED since ${halt.since.toISOString()}: ${halt.code}: ${halt.message} (fix the cause, then run \`pricekeep track resume\`)`;
 }
 
 export function register(program: Command): void {
