@@ -42,6 +42,12 @@ export class PointCopyBuffer {
     this.rows++;
   }
 
+  /** Empties the buffer, keeping its memory. */
+  clear(): void {
+    this.offset = 0;
+    this.rows = 0;
+  }
+
   /** The COPY text so far (a view, valid until the next add). */
   bytes(): Buffer {
     return this.buffer.subarray(0, this.offset);

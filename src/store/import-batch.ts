@@ -1,0 +1,173 @@
+// One batch of a Keepa import in one transaction (see import-keepa.ts for the batching).
+// Where the points go, by the state of their series:
+//   - empty series (new ones; `copyFresh`): COPY straight into `points`, in (series, t)
+//     order so that every index insert lands on the rightmost leaf;
+//   - stored series whose points in the history's range are the history (a re-import):
+//     nothing at all (series-digest.ts);
+//   - the others: COPY into a staging table, then one merge (Keepa's value wins at a minute
+//     already stored, every other stored point is kept).
+import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
+import type { NumericPoint } from '../keepa/history-series.js';
+import type { StoredProductParts } from '../keepa/product-object.js';
+import { copyText, PointCopyBuffer } from './copy-rows.js';
+import type { Database } from './db-types.js';
+import { addCodes, touchPriceChange, upsertProducts } from './products.js';
+import { seriesDigest, unchangedSeries } from './series-digest.js';
+import { createMissingSeries, refreshSeriesTails } from './series-rows.js';
+import { markSummariesStale } from './summary-refresh.js';
+
+export interface ImportCounts {
+  /** Points that were not stored before. */
+  readonly inserted: number;
+  /** Points stored before with another value at the same minute (now Keepa's value). */
+  readonly updated: number;
+  /** Points already stored exactly so. */
+  readonly unchanged: number;
+  readonly series: number;
+}
+
+/** One product to import and its position in its file (for messages). */
+export interface ImportItem {
+  readonly index: number;
+  readonly parts: StoredProductParts;
+}
+
+export const keyOf = (parts: StoredProductParts) => `${parts.domainId}:${parts.asin}`;
+
+function asNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) ? value : null;
+}
+
+function codesOf(meta: Record<string, unknown>): string[] {
+  const codes: string[] = [];
+  for (const key of ['eanList', 'upcList', 'gtinList']) {
+    const list = meta[key];
+    if (Array.isArray(list)) codes.push(...list.filter((c): c is string => typeof c === 'string'));
+  }
+  return codes;
+}
+
+/** Product rows, codes, price-change minutes and series rows; returns each product's id. */
+async function writeProducts(db: Kysely<Database>, items: readonly ImportItem[]): Promise<number[]> {
+  const products = await upsertProducts(db, items.map(({ parts }) => ({
+    domainId: parts.domainId,
+    asin: parts.asin,
+    title: typeof parts.meta.title === 'string' ? parts.meta.title : null,
+    trackingSince: asNumber(parts.meta.trackingSince),
+    lastUpdate: asNumber(parts.meta.lastUpdate),
+    meta: parts.meta,
+  })));
+  const idOf = new Map(products.map((p) => [`${p.domainId}:${p.asin}`, p.id]));
+  const productIds = items.map(({ parts }) => idOf.get(keyOf(parts))!);
+  // Discovery summaries follow every write path (issue 14): queued in the same transaction.
+  await markSummariesStale(db, productIds);
+  await addCodes(db, items.flatMap(({ parts }, i) =>
+    [...new Set(codesOf(parts.meta))].map((code) => ({ productId: productIds[i]!, domainId: parts.domainId, code }))));
+  const priceChanges = new Map<number, number>();
+  items.forEach(({ parts }, i) => {
+    const at = asNumber(parts.meta.lastPriceChange);
+    if (at !== null) priceChanges.set(productIds[i]!, at);
+  });
+  await touchPriceChange(db, priceChanges);
+  await createMissingSeries(db, items.flatMap(({ parts }, i) =>
+    [...parts.numeric.keys(), ...parts.text.keys()].map((name) => ({ productId: productIds[i]!, name }))));
+  return productIds;
+}
+
+type Merged = { inserted: number; updated: number };
+
+/** Staged points merged into `points`: Keepa's value wins where the minute is stored. */
+async function mergeStaged(client: pg.PoolClient, staged: PointCopyBuffer): Promise<Merged> {
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS import_points
+    (series_id integer, t integer, value integer, second integer) ON COMMIT DELETE ROWS`);
+  await copyText(client, 'import_points', 'series_id, t, value, second', staged.bytes());
+  const { rows } = await client.query<Merged>(`
+    WITH merged AS (
+      INSERT INTO points AS p (series_id, t, value, second)
+      SELECT series_id, t, value, second FROM import_points
+      ON CONFLICT (series_id, t) DO UPDATE SET value = EXCLUDED.value, second = EXCLUDED.second
+        WHERE (p.value, p.second) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.second)
+      RETURNING (xmax = 0) AS inserted)
+    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`);
+  return rows[0]!;
+}
+
+async function mergeText(db: Kysely<Database>, entries: ReadonlyArray<[number, number, string[]]>): Promise<Merged> {
+  if (entries.length === 0) return { inserted: 0, updated: 0 };
+  const { rows } = await sql<Merged>`
+    WITH merged AS (
+      INSERT INTO text_points AS p (series_id, t, vals)
+      SELECT (e->>0)::int, (e->>1)::int, ARRAY(SELECT jsonb_array_elements_text(e->2))
+      FROM jsonb_array_elements(${JSON.stringify(entries)}::jsonb) AS e
+      ON CONFLICT (series_id, t) DO UPDATE SET vals = EXCLUDED.vals WHERE p.vals IS DISTINCT FROM EXCLUDED.vals
+      RETURNING (xmax = 0) AS inserted)
+    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`.execute(db);
+  return rows[0]!;
+}
+
+/** Writes one batch in one transaction; `copyFresh` lets empty series take their points by plain COPY. */
+export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, items: readonly ImportItem[], copyFresh: boolean): Promise<ImportCounts> {
+  await client.query('BEGIN');
+  // The merge and digest statements of a 100k-point batch are estimated far above
+  // jit_above_cost, and compiling them took ~230 ms each, longer than they run.
+  await client.query('SET LOCAL jit = off');
+  const productIds = await writeProducts(db, items);
+  const { rows: seriesRows } = await client.query<{ id: number; product_id: number; name: string; empty: boolean }>(
+    'SELECT id, product_id, name, last_t IS NULL AS empty FROM series WHERE product_id = ANY($1::int[])', [productIds]);
+  const series = new Map(seriesRows.map((r) => [`${r.product_id}:${r.name}`, r]));
+
+  const fresh: Array<[number, NumericPoint[]]> = [];
+  const stored: Array<[number, NumericPoint[]]> = [];
+  const textEntries: Array<[number, number, string[]]> = [];
+  const textIds: number[] = [];
+  let total = 0;
+  items.forEach(({ parts }, i) => {
+    for (const [name, points] of parts.numeric) {
+      const row = series.get(`${productIds[i]}:${name}`)!;
+      (copyFresh && row.empty ? fresh : stored).push([row.id, points]);
+      total += points.length;
+    }
+    for (const [name, points] of parts.text) {
+      const row = series.get(`${productIds[i]}:${name}`)!;
+      textIds.push(row.id);
+      for (const p of points) textEntries.push([row.id, p.t, [...p.values]]);
+      total += points.length;
+    }
+  });
+  const bySeries = (a: [number, NumericPoint[]], b: [number, NumericPoint[]]) => a[0] - b[0];
+
+  const emptyIds = new Set(seriesRows.filter((r) => r.empty).map((r) => r.id));
+  const same = await unchangedSeries(client, stored
+    .filter(([id, points]) => !emptyIds.has(id) && points.length > 0)
+    .map(([id, points]) => seriesDigest(id, points)));
+
+  const buffer = new PointCopyBuffer();
+  const written: number[] = [];
+  for (const [id, points] of fresh.sort(bySeries)) {
+    written.push(id);
+    for (const p of points) buffer.add(id, p.t, p.value, p.second);
+  }
+  let inserted = buffer.rows;
+  let updated = 0;
+  await copyText(client, 'points', 'series_id, t, value, second', buffer.bytes());
+
+  buffer.clear();
+  for (const [id, points] of stored.sort(bySeries)) {
+    if (same.has(id)) continue;
+    written.push(id);
+    for (const p of points) buffer.add(id, p.t, p.value, p.second);
+  }
+  if (buffer.rows > 0) {
+    const merged = await mergeStaged(client, buffer);
+    inserted += merged.inserted;
+    updated += merged.updated;
+  }
+  const text = await mergeText(db, textEntries);
+  inserted += text.inserted;
+  updated += text.updated;
+  // Skipped series hold the same points as before, hence the same tail.
+  await refreshSeriesTails(db, [...written, ...textIds]);
+  await client.query('COMMIT');
+  return { inserted, updated, unchanged: total - inserted - updated, series: fresh.length + stored.length + textIds.length };
+}
