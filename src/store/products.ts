@@ -23,28 +23,48 @@ export interface ProductKey {
 /**
  * Inserts or merges products and returns their ids. Rows are upserted in (domain, asin)
  * order so that concurrent writers lock them in the same order, and the row locks taken
- * here serialise every writer of a product until the transaction ends.
+ * here serialise every writer of a product until the transaction ends (ON CONFLICT locks
+ * the existing row before its WHERE decides whether to rewrite it).
+ * A row the merge would leave as it is is not rewritten: meta is Keepa's whole product
+ * (~100 kB, TOASTed), and rewriting it unchanged was most of a re-import's product writes.
+ * Metadata goes as one JSON array: a jsonb[] parameter costs an array-literal parse of
+ * every escaped document before each is parsed again as JSON.
  */
 export async function upsertProducts(db: Db, rows: readonly ProductRowInput[]): Promise<ProductKey[]> {
   if (rows.length === 0) return [];
   const sorted = [...rows].sort((a, b) => a.domainId - b.domainId || (a.asin < b.asin ? -1 : a.asin > b.asin ? 1 : 0));
-  const result = await sql<{ id: number; domain_id: number; asin: string }>`
+  const merged = {
+    title: sql`CASE WHEN coalesce(EXCLUDED.last_update, 0) >= coalesce(p.last_update, 0)
+                    THEN coalesce(EXCLUDED.title, p.title) ELSE coalesce(p.title, EXCLUDED.title) END`,
+    trackingSince: sql`least(p.tracking_since, EXCLUDED.tracking_since)`,
+    lastUpdate: sql`greatest(p.last_update, EXCLUDED.last_update)`,
+    meta: sql`CASE WHEN EXCLUDED.meta = '{}'::jsonb THEN p.meta
+                   WHEN coalesce(EXCLUDED.last_update, 0) >= coalesce(p.last_update, 0)
+                   THEN p.meta || EXCLUDED.meta ELSE EXCLUDED.meta || p.meta END`,
+  };
+  const { rows: written } = await sql<{ id: number; domain_id: number; asin: string }>`
     INSERT INTO products AS p (domain_id, asin, title, tracking_since, last_update, meta)
-    SELECT * FROM unnest(
-      ${sorted.map((r) => r.domainId)}::smallint[], ${sorted.map((r) => r.asin)}::text[],
-      ${sorted.map((r) => r.title ?? null)}::text[], ${sorted.map((r) => r.trackingSince)}::int[],
-      ${sorted.map((r) => r.lastUpdate)}::int[], ${sorted.map((r) => JSON.stringify(r.meta))}::jsonb[])
+    SELECT * FROM ROWS FROM (
+      unnest(${sorted.map((r) => r.domainId)}::smallint[]), unnest(${sorted.map((r) => r.asin)}::text[]),
+      unnest(${sorted.map((r) => r.title ?? null)}::text[]), unnest(${sorted.map((r) => r.trackingSince)}::int[]),
+      unnest(${sorted.map((r) => r.lastUpdate)}::int[]), jsonb_array_elements(${JSON.stringify(sorted.map((r) => r.meta))}::jsonb))
     ON CONFLICT (domain_id, asin) DO UPDATE SET
-      title = CASE WHEN coalesce(EXCLUDED.last_update, 0) >= coalesce(p.last_update, 0)
-                   THEN coalesce(EXCLUDED.title, p.title) ELSE coalesce(p.title, EXCLUDED.title) END,
-      tracking_since = least(p.tracking_since, EXCLUDED.tracking_since),
-      last_update = greatest(p.last_update, EXCLUDED.last_update),
-      meta = CASE WHEN EXCLUDED.meta = '{}'::jsonb THEN p.meta
-                  WHEN coalesce(EXCLUDED.last_update, 0) >= coalesce(p.last_update, 0)
-                  THEN p.meta || EXCLUDED.meta ELSE EXCLUDED.meta || p.meta END,
-      updated_at = now()
+      title = ${merged.title}, tracking_since = ${merged.trackingSince}, last_update = ${merged.lastUpdate},
+      meta = ${merged.meta}, updated_at = now()
+    WHERE (p.title, p.tracking_since, p.last_update, p.meta)
+          IS DISTINCT FROM (${merged.title}, ${merged.trackingSince}, ${merged.lastUpdate}, ${merged.meta})
     RETURNING id, domain_id, asin`.execute(db);
-  return result.rows.map((r) => ({ id: r.id, domainId: r.domain_id, asin: r.asin }));
+  const keys = written.map((r) => ({ id: r.id, domainId: r.domain_id, asin: r.asin }));
+  if (keys.length === rows.length) return keys;
+  // The rows left as they were: read after the upsert, so that one a concurrent writer
+  // committed meanwhile (its insert was our conflict) is seen.
+  const done = new Set(keys.map((k) => `${k.domainId}:${k.asin}`));
+  const rest = sorted.filter((r) => !done.has(`${r.domainId}:${r.asin}`));
+  const { rows: unchanged } = await sql<{ id: number; domain_id: number; asin: string }>`
+    SELECT p.id, p.domain_id, p.asin FROM products p
+    JOIN unnest(${rest.map((r) => r.domainId)}::smallint[], ${rest.map((r) => r.asin)}::text[]) AS k(domain_id, asin)
+      ON p.domain_id = k.domain_id AND p.asin = k.asin`.execute(db);
+  return [...keys, ...unchanged.map((r) => ({ id: r.id, domainId: r.domain_id, asin: r.asin }))];
 }
 
 export async function addProductCodes(db: Db, productId: number, domainId: number, codes: readonly string[]): Promise<void> {
