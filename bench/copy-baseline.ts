@@ -10,10 +10,14 @@ export type PointRow = { series_id: number; t: number; value: number; second: nu
 export const readPoints = async (store: Store, order: 'series_id, t' | 't, series_id' = 'series_id, t') =>
   (await store.pool.query<PointRow>(`SELECT series_id, t, value, second FROM points ORDER BY ${order}`)).rows;
 
-/** ms to COPY `rows` into a fresh bare table (the text is built before the clock starts). */
-export async function copyBaseline(store: Store, rows: readonly PointRow[]): Promise<number> {
+/**
+ * ms to COPY `rows` into a fresh bare table (the text is built before the clock starts);
+ * `keyed`: into a table with points' primary key instead, the floor of any write into points.
+ */
+export async function copyBaseline(store: Store, rows: readonly PointRow[], keyed = false): Promise<number> {
   await sql`DROP TABLE IF EXISTS bench_copy`.execute(store.db);
   await sql`CREATE TABLE bench_copy (series_id integer, t integer, value integer, second integer)`.execute(store.db);
+  if (keyed) await sql`ALTER TABLE bench_copy ADD PRIMARY KEY (series_id, t)`.execute(store.db);
   const text = rows.map((r) => pointLine(r.series_id, r.t, r.value, r.second)).join('');
   const client = await store.pool.connect();
   try {
