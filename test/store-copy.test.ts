@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { describe, expect, it } from 'vitest';
-import { copyText, pointLine } from '../src/store/copy-rows.js';
+import { copyText, PointCopyBuffer, pointLine } from '../src/store/copy-rows.js';
 import { testEngines, useTestStore } from './helpers/engines.js';
 
 describe.each(testEngines())('COPY FROM STDIN on $name', (engine) => {
@@ -41,5 +41,25 @@ describe.each(testEngines())('COPY FROM STDIN on $name', (engine) => {
     } finally {
       client.release();
     }
+  });
+});
+
+describe('PointCopyBuffer', () => {
+  it('writes the same COPY text as pointLine, for every digit count and both int32 ends', () => {
+    const values = [0, 7, -7, 10, 99, 100, 12345, -98765, 999_999_999, 1_000_000_000, 2_147_483_647, -2_147_483_648];
+    const buffer = new PointCopyBuffer();
+    let expected = '';
+    // enough rows to make the buffer grow past its first 64 kB
+    for (let i = 0; i < 5000; i++) {
+      const v = values[i % values.length]!;
+      const second = i % 3 === 0 ? null : values[(i + 5) % values.length]!;
+      buffer.add(i, 8_000_000 + i, v, second);
+      expected += pointLine(i, 8_000_000 + i, v, second);
+    }
+    expect(buffer.rows).toBe(5000);
+    expect(buffer.bytes().toString('utf8')).toBe(expected);
+    buffer.clear();
+    buffer.add(1, 2, 3, null);
+    expect(buffer.bytes().toString('utf8')).toBe('1\t2\t3\t\\N\n');
   });
 });

@@ -53,6 +53,7 @@ export class PointCopyBuffer {
     return this.buffer.subarray(0, this.offset);
   }
 
+  /** Decimal digits of an int32, written from the last one back (no reversal pass). */
   private int(value: number): void {
     const buffer = this.buffer;
     let v = value;
@@ -60,16 +61,14 @@ export class PointCopyBuffer {
       buffer[this.offset++] = 0x2d;
       v = -v; // int32 only: -2^31 negates exactly in a double
     }
-    const start = this.offset;
+    const digits = v < 10 ? 1 : v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : v < 1e5 ? 5 : v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
+    let at = this.offset + digits;
+    this.offset = at;
     do {
-      buffer[this.offset++] = 0x30 + (v % 10);
-      v = Math.floor(v / 10);
+      const next = Math.floor(v / 10);
+      buffer[--at] = 0x30 + (v - next * 10);
+      v = next;
     } while (v > 0);
-    for (let a = start, b = this.offset - 1; a < b; a++, b--) {
-      const c = buffer[a]!;
-      buffer[a] = buffer[b]!;
-      buffer[b] = c;
-    }
   }
 
   private grow(): void {
