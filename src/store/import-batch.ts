@@ -1,7 +1,9 @@
 // One batch of a Keepa import in one transaction (see import-keepa.ts for the batching).
 // Where the points go, by the state of their series:
 //   - empty series (new ones; `copyFresh`): COPY straight into `points`, in (series, t)
-//     order so that every index insert lands on the rightmost leaf;
+//     order so that every index insert lands on the rightmost leaf (on TimescaleDB chunk by
+//     chunk, and so within each chunk: rows that hop between chunks cost TimescaleDB a
+//     chunk switch and a buffer flush each);
 //   - stored series whose points in the history's range are the history (a re-import):
 //     nothing at all (series-digest.ts);
 //   - the others: COPY into a staging table, then one merge (Keepa's value wins at a minute
@@ -34,6 +36,45 @@ export interface ImportItem {
 }
 
 export const keyOf = (parts: StoredProductParts) => `${parts.domainId}:${parts.asin}`;
+
+/** The chunk interval of the points hypertable (schema/002_points_hypertable.timescaledb.sql). */
+export const POINTS_CHUNK_MINUTES = 129_600;
+
+export interface BatchOptions {
+  /** Empty series take their points by plain COPY (else everything goes through the merge). */
+  readonly copyFresh: boolean;
+  /** Points is a hypertable with chunks of this many minutes (null: a plain table). */
+  readonly chunkMinutes: number | null;
+}
+
+type SeriesPoints = [id: number, points: readonly NumericPoint[]];
+
+/** Appends the points of `series` in (series, t) order, or (chunk, series, t) order. */
+function addInOrder(buffer: PointCopyBuffer, series: SeriesPoints[], chunkMinutes: number | null): void {
+  series.sort((a, b) => a[0] - b[0]);
+  if (chunkMinutes === null) {
+    for (const [id, points] of series) for (const p of points) buffer.add(id, p.t, p.value, p.second);
+    return;
+  }
+  // Each history is in time order: cut it into runs of one chunk, then write chunk by chunk.
+  const runs = new Map<number, Array<[number, readonly NumericPoint[], number, number]>>();
+  for (const [id, points] of series) {
+    for (let start = 0; start < points.length;) {
+      const chunk = Math.floor(points[start]!.t / chunkMinutes);
+      let end = start + 1;
+      while (end < points.length && Math.floor(points[end]!.t / chunkMinutes) === chunk) end++;
+      let list = runs.get(chunk);
+      if (!list) runs.set(chunk, (list = []));
+      list.push([id, points, start, end]);
+      start = end;
+    }
+  }
+  for (const chunk of [...runs.keys()].sort((a, b) => a - b)) {
+    for (const [id, points, start, end] of runs.get(chunk)!) {
+      for (let i = start; i < end; i++) buffer.add(id, points[i]!.t, points[i]!.value, points[i]!.second);
+    }
+  }
+}
 
 function asNumber(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) ? value : null;
@@ -106,8 +147,9 @@ async function mergeText(db: Kysely<Database>, entries: ReadonlyArray<[number, n
   return rows[0]!;
 }
 
-/** Writes one batch in one transaction; `copyFresh` lets empty series take their points by plain COPY. */
-export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, items: readonly ImportItem[], copyFresh: boolean): Promise<ImportCounts> {
+/** Writes one batch in one transaction. */
+export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, items: readonly ImportItem[], options: BatchOptions): Promise<ImportCounts> {
+  const { copyFresh, chunkMinutes } = options;
   await client.query('BEGIN');
   // The merge and digest statements of a 100k-point batch are estimated far above
   // jit_above_cost, and compiling them took ~230 ms each, longer than they run.
@@ -117,8 +159,8 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
     'SELECT id, product_id, name, last_t IS NULL AS empty FROM series WHERE product_id = ANY($1::int[])', [productIds]);
   const series = new Map(seriesRows.map((r) => [`${r.product_id}:${r.name}`, r]));
 
-  const fresh: Array<[number, NumericPoint[]]> = [];
-  const stored: Array<[number, NumericPoint[]]> = [];
+  const fresh: SeriesPoints[] = [];
+  const stored: SeriesPoints[] = [];
   const textEntries: Array<[number, number, string[]]> = [];
   const textIds: number[] = [];
   let total = 0;
@@ -135,7 +177,6 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
       total += points.length;
     }
   });
-  const bySeries = (a: [number, NumericPoint[]], b: [number, NumericPoint[]]) => a[0] - b[0];
 
   const emptyIds = new Set(seriesRows.filter((r) => r.empty).map((r) => r.id));
   const same = await unchangedSeries(client, stored
@@ -143,21 +184,16 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
     .map(([id, points]) => seriesDigest(id, points)));
 
   const buffer = new PointCopyBuffer();
-  const written: number[] = [];
-  for (const [id, points] of fresh.sort(bySeries)) {
-    written.push(id);
-    for (const p of points) buffer.add(id, p.t, p.value, p.second);
-  }
+  const written = fresh.map(([id]) => id);
+  addInOrder(buffer, fresh, chunkMinutes);
   let inserted = buffer.rows;
   let updated = 0;
   await copyText(client, 'points', 'series_id, t, value, second', buffer.bytes());
 
   buffer.clear();
-  for (const [id, points] of stored.sort(bySeries)) {
-    if (same.has(id)) continue;
-    written.push(id);
-    for (const p of points) buffer.add(id, p.t, p.value, p.second);
-  }
+  const changed = stored.filter(([id]) => !same.has(id));
+  written.push(...changed.map(([id]) => id));
+  addInOrder(buffer, changed, chunkMinutes);
   if (buffer.rows > 0) {
     const merged = await mergeStaged(client, buffer);
     inserted += merged.inserted;

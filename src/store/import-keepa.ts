@@ -14,7 +14,7 @@
 import type { StoredProductParts } from '../keepa/product-object.js';
 import { kyselyOnClient } from './client-kysely.js';
 import type { Store } from './database.js';
-import { keyOf, writeBatch, type ImportCounts, type ImportItem } from './import-batch.js';
+import { keyOf, POINTS_CHUNK_MINUTES, writeBatch, type ImportCounts, type ImportItem } from './import-batch.js';
 
 export type { ImportCounts, ImportItem } from './import-batch.js';
 
@@ -58,9 +58,10 @@ function isStatementError(error: unknown): boolean {
 async function writeIsolating(store: Store, items: readonly ImportItem[], events: ImportEvents): Promise<{ counts: ImportCounts; written: number }> {
   const client = await store.pool.connect();
   const db = kyselyOnClient(client);
+  const chunkMinutes = store.timescaledb ? POINTS_CHUNK_MINUTES : null;
   try {
     try {
-      return { counts: await writeBatch(client, db, items, true), written: items.length };
+      return { counts: await writeBatch(client, db, items, { copyFresh: true, chunkMinutes }), written: items.length };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       if (!isStatementError(error)) throw error;
@@ -69,7 +70,7 @@ async function writeIsolating(store: Store, items: readonly ImportItem[], events
     let written = 0;
     for (const item of items) {
       try {
-        counts = add(counts, await writeBatch(client, db, [item], false));
+        counts = add(counts, await writeBatch(client, db, [item], { copyFresh: false, chunkMinutes }));
         written++;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
