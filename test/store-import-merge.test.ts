@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { splitKeepaProduct, type StoredProductParts } from '../src/keepa/product-object.js';
 import { importKeepaProduct, recordObservations, type Store } from '../src/store/index.js';
 import { testEngines, useTestStore } from './helpers/engines.js';
-import { KEEPA_FULL, keepaFixture } from './helpers/fixtures.js';
+import { KEEPA_FULL, KEEPA_LATER, keepaFixture } from './helpers/fixtures.js';
 
 const product = keepaFixture(KEEPA_FULL).products[0]!;
 
@@ -84,5 +84,20 @@ describe.each(testEngines())('Keepa import into stored series on $name', (engine
     const shorter = splitKeepaProduct(withCsv(edited, 16, (flat) => flat.splice(20, 2)));
     expect(await importKeepaProduct(db.store, shorter)).toMatchObject({ inserted: 0, updated: 0 });
     expect(await storedRows(db.store, product.asin)).toEqual(second);
+  });
+
+  it('adds a later capture of the product (every history longer) as the merge would', async () => {
+    await importKeepaProduct(db.store, splitKeepaProduct(product));
+    const before = await storedRows(db.store, product.asin);
+    // A tail cache behind the stored points: the later capture's "new" minutes of this
+    // series include stored ones, the COPY fails, the batch goes again through the merge.
+    await db.store.pool.query(`UPDATE series SET last_t = last_t - 100000 WHERE name = 'csv:3'`);
+    const later = splitKeepaProduct(keepaFixture(KEEPA_LATER).products[0]!);
+    const counts = await importKeepaProduct(db.store, later);
+    const after = await storedRows(db.store, product.asin);
+    expect(after).toEqual(overlaid(before, later));
+    expect(counts.inserted).toBe(after.size - before.size);
+    expect(counts.inserted).toBeGreaterThan(0);
+    expect(await importKeepaProduct(db.store, later)).toMatchObject({ inserted: 0, updated: 0 });
   });
 });

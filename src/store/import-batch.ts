@@ -4,10 +4,14 @@
 //     order so that every index insert lands on the rightmost leaf (on TimescaleDB chunk by
 //     chunk, and so within each chunk: rows that hop between chunks cost TimescaleDB a
 //     chunk switch and a buffer flush each);
-//   - stored series whose points in the history's range are the history (a re-import):
-//     nothing at all (series-digest.ts);
-//   - the others: COPY into a staging table, then one merge (Keepa's value wins at a minute
+//   - stored series: the part of the history after the series' last stored minute (a newer
+//     capture) can hold no stored minute, so it is COPYed straight in too; the part up to
+//     it, when the stored points over its range are exactly it (a re-import), is not sent at
+//     all (series-digest.ts);
+//   - the rest: COPY into a staging table, then one merge (Keepa's value wins at a minute
 //     already stored, every other stored point is kept).
+// A COPY that meets a stored minute anyway (a tail cache out of date) fails the batch, which
+// is then written again product by product through the merge alone (import-keepa.ts).
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { NumericPoint } from '../keepa/history-series.js';
@@ -155,11 +159,13 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
   // jit_above_cost, and compiling them took ~230 ms each, longer than they run.
   await client.query('SET LOCAL jit = off');
   const productIds = await writeProducts(db, items);
-  const { rows: seriesRows } = await client.query<{ id: number; product_id: number; name: string; empty: boolean }>(
-    'SELECT id, product_id, name, last_t IS NULL AS empty FROM series WHERE product_id = ANY($1::int[])', [productIds]);
+  const { rows: seriesRows } = await client.query<{ id: number; product_id: number; name: string; last_t: number | null }>(
+    'SELECT id, product_id, name, last_t FROM series WHERE product_id = ANY($1::int[])', [productIds]);
   const series = new Map(seriesRows.map((r) => [`${r.product_id}:${r.name}`, r]));
 
+  /** Points COPYed straight into points. */
   const fresh: SeriesPoints[] = [];
+  /** Points of stored series up to their last minute: digest, else merge. */
   const stored: SeriesPoints[] = [];
   const textEntries: Array<[number, number, string[]]> = [];
   const textIds: number[] = [];
@@ -167,8 +173,16 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
   items.forEach(({ parts }, i) => {
     for (const [name, points] of parts.numeric) {
       const row = series.get(`${productIds[i]}:${name}`)!;
-      (copyFresh && row.empty ? fresh : stored).push([row.id, points]);
       total += points.length;
+      if (!copyFresh) stored.push([row.id, points]);
+      else if (row.last_t === null) fresh.push([row.id, points]);
+      else {
+        // Histories are in time order (decodeNumeric): the new minutes are a suffix.
+        let after = points.length;
+        while (after > 0 && points[after - 1]!.t > row.last_t) after--;
+        if (after > 0) stored.push([row.id, after === points.length ? points : points.slice(0, after)]);
+        if (after < points.length) fresh.push([row.id, points.slice(after)]);
+      }
     }
     for (const [name, points] of parts.text) {
       const row = series.get(`${productIds[i]}:${name}`)!;
@@ -178,13 +192,13 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
     }
   });
 
-  const emptyIds = new Set(seriesRows.filter((r) => r.empty).map((r) => r.id));
+  const emptyIds = new Set(seriesRows.filter((r) => r.last_t === null).map((r) => r.id));
   const same = await unchangedSeries(client, stored
     .filter(([id, points]) => !emptyIds.has(id) && points.length > 0)
     .map(([id, points]) => seriesDigest(id, points)));
 
   const buffer = new PointCopyBuffer();
-  const written = fresh.map(([id]) => id);
+  const written = new Set(fresh.map(([id]) => id));
   addInOrder(buffer, fresh, chunkMinutes);
   let inserted = buffer.rows;
   let updated = 0;
@@ -192,7 +206,7 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
 
   buffer.clear();
   const changed = stored.filter(([id]) => !same.has(id));
-  written.push(...changed.map(([id]) => id));
+  for (const [id] of changed) written.add(id);
   addInOrder(buffer, changed, chunkMinutes);
   if (buffer.rows > 0) {
     const merged = await mergeStaged(client, buffer);
@@ -205,5 +219,6 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
   // Skipped series hold the same points as before, hence the same tail.
   await refreshSeriesTails(db, [...written, ...textIds]);
   await client.query('COMMIT');
-  return { inserted, updated, unchanged: total - inserted - updated, series: fresh.length + stored.length + textIds.length };
+  const numericSeries = items.reduce((n, { parts }) => n + parts.numeric.size, 0);
+  return { inserted, updated, unchanged: total - inserted - updated, series: numericSeries + textIds.length };
 }
