@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import compress from '@fastify/compress';
+import { acceptsGzip } from './accept-encoding.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -45,16 +46,7 @@ function requestSerializer(request: FastifyRequest) {
   return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
 }
 
-/** Whether an Accept-Encoding header admits gzip (`gzip`, `*`, not `gzip;q=0`). */
-export function acceptsGzip(header: string | string[] | undefined): boolean {
-  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
-  return value.split(',').some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(';');
-    if (coding !== 'gzip' && coding !== '*') return false;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
-}
+export { acceptsGzip } from './accept-encoding.js';
 
 /** Longest request URL accepted (Keepa's 100 ASINs take ~1.3 kB); longer gets 414. */
 export const MAX_URL_LENGTH = 16 * 1024;

@@ -2,22 +2,30 @@
 // version (product-versions.ts), the request's parameters and the Keepa minute (stats and
 // `days` depend on "now"). A write to the product changes its version, so the next request
 // misses; entries of old versions and minutes age out of the LRU. Bounded in bytes.
+//
+// The version look-up is itself skipped while the store's change feed is live: a version
+// once read is trusted until a notification names the product (a write committed in any
+// process), and nothing is trusted while the feed may miss notifications.
 import type { KeepaMinute } from '../keepa/time.js';
 import { productVersions, type Store } from '../store/index.js';
+import { SplicePart } from './gzip-splice.js';
 import { loadKeepaProducts, type ProductQuery } from './product-response.js';
 
 interface Entry {
-  /** The product object as JSON. */
-  readonly json: string;
+  /** The product object as JSON (UTF-8), deflated once on first gzip use. */
+  readonly part: SplicePart;
   /** Stored offers it returns (charged per page of 10). */
   readonly offers: number;
 }
 
 export interface CachedAnswer {
-  /** The JSON array of the product objects, in request order. */
-  readonly productsJson: string;
+  /** The product objects' JSON, in request order. */
+  readonly products: readonly SplicePart[];
   readonly offerCounts: number[];
 }
+
+/** Versions of products read while the change feed was live, by `domain:asin` ('-': not stored). */
+const MAX_KNOWN_VERSIONS = 100_000;
 
 export class ProductResponseCache {
   private readonly entries = new Map<string, Entry>();
@@ -26,8 +34,14 @@ export class ProductResponseCache {
   private readonly loadQueue: Array<() => void> = [];
   private loadsRunning = 0;
   private bytes = 0;
+  private readonly known = new Map<string, string>();
+  /** Counts notifications: a version read across one is not trusted (it may predate the write). */
+  private generation = 0;
+  private trusting = false;
   hits = 0;
   misses = 0;
+  /** Answers given without asking the database for versions. */
+  versionSkips = 0;
 
   /**
    * `maxLoads`: product loads at a time. A load holds a product's decoded points until
@@ -40,9 +54,59 @@ export class ProductResponseCache {
     private readonly maxLoads = 2,
   ) {}
 
+  /** Follows `store`'s change feed; until told `live`, every answer asks for versions. */
+  follow(store: Store): () => void {
+    return store.changes.subscribe({
+      changed: (payload) => this.changed(payload),
+      live: () => this.forgetVersions(true),
+      lost: () => this.forgetVersions(false),
+    });
+  }
+
+  private changed(payload: string): void {
+    if (!payload.startsWith('p ')) return;
+    this.generation++;
+    const body = payload.slice(2);
+    if (body === '*') this.known.clear();
+    else for (const product of body.split(',')) this.known.delete(product);
+  }
+
+  private forgetVersions(trusting: boolean): void {
+    this.generation++;
+    this.known.clear();
+    this.trusting = trusting;
+  }
+
+  /** Versions of `asins`: remembered ones when all are, else read (and remembered if nothing changed meanwhile). */
+  private async versionsOf(store: Store, domainId: number, asins: readonly string[]): Promise<Map<string, string>> {
+    if (this.trusting) {
+      const versions = new Map<string, string>();
+      let all = true;
+      for (const asin of asins) {
+        const version = this.known.get(`${domainId}:${asin}`);
+        if (version === undefined) {
+          all = false;
+          break;
+        }
+        if (version !== '-') versions.set(asin, version);
+      }
+      if (all) {
+        this.versionSkips++;
+        return versions;
+      }
+    }
+    const generation = this.generation;
+    const versions = await productVersions(store, domainId, asins);
+    if (this.trusting && generation === this.generation) {
+      if (this.known.size + asins.length > MAX_KNOWN_VERSIONS) this.known.clear();
+      for (const asin of asins) this.known.set(`${domainId}:${asin}`, versions.get(asin) ?? '-');
+    }
+    return versions;
+  }
+
   /** The answer to `query` as of `now`, from the cache where the product has not changed. */
   async answer(store: Store, query: ProductQuery, now: KeepaMinute): Promise<CachedAnswer> {
-    const versions = await productVersions(store, query.domainId, query.asins);
+    const versions = await this.versionsOf(store, query.domainId, query.asins);
     const { asins: _asins, ...rest } = query;
     const shape = `${now}|${JSON.stringify(rest)}`;
     const keys = query.asins.map((asin) => `${asin}|${versions.get(asin) ?? '-'}|${shape}`);
@@ -58,7 +122,7 @@ export class ProductResponseCache {
         let offer = 0;
         return answer.products.map((product, j): Entry => {
           const stored = versions.has(missing[j]!);
-          return { json: JSON.stringify(product), offers: stored ? (answer.offerCounts[offer++] ?? 0) : -1 };
+          return { part: new SplicePart(Buffer.from(JSON.stringify(product))), offers: stored ? (answer.offerCounts[offer++] ?? 0) : -1 };
         });
       });
       missing.forEach((asin, j) => {
@@ -77,7 +141,7 @@ export class ProductResponseCache {
     }
     const entries = await Promise.all(found as Array<Entry | Promise<Entry>>);
     return {
-      productsJson: `[${entries.map((e) => e.json).join(',')}]`,
+      products: entries.map((e) => e.part),
       offerCounts: entries.filter((e) => e.offers >= 0).map((e) => e.offers),
     };
   }
@@ -95,8 +159,10 @@ export class ProductResponseCache {
     }
   }
 
-  /** Forgets every entry (benchmarks timing the uncached path). */
+  /** Forgets every entry and version (benchmarks timing the uncached path). */
   clear(): void {
+    this.generation++;
+    this.known.clear();
     this.entries.clear();
     this.bytes = 0;
   }
@@ -112,16 +178,16 @@ export class ProductResponseCache {
   }
 
   private put(key: string, entry: Entry): void {
-    const size = key.length + entry.json.length;
+    const size = key.length + entry.part.bytes.length;
     if (size > this.maxBytes / 4) return; // one huge product must not flush everything
     const old = this.entries.get(key);
-    if (old) this.bytes -= key.length + old.json.length;
+    if (old) this.bytes -= key.length + old.part.bytes.length;
     this.entries.set(key, entry);
     this.bytes += size;
     for (const [oldest, value] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= oldest.length + value.json.length;
+      this.bytes -= oldest.length + value.part.bytes.length;
     }
   }
 }
@@ -132,6 +198,9 @@ const caches = new WeakMap<Store, ProductResponseCache>();
 export function responseCacheOf(store: Store): ProductResponseCache {
   let cache = caches.get(store);
   // Embedded: one connection, so two loads keep it busy; a server: one per pooled connection.
-  if (!cache) caches.set(store, (cache = new ProductResponseCache(undefined, store.engine === 'embedded' ? 2 : Math.max(2, store.pool.options.max ?? 10))));
+  if (!cache) {
+    caches.set(store, (cache = new ProductResponseCache(undefined, store.engine === 'embedded' ? 2 : Math.max(2, store.pool.options.max ?? 10))));
+    cache.follow(store); // the feed ends with the store
+  }
   return cache;
 }

@@ -8,6 +8,7 @@ import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { migrate, type MigrationReport } from './migrate.js';
 import { StoreError } from './store-error.js';
 import { releaseLeases } from './tracking.js';
+import { embeddedChangeFeed, serverChangeFeed, type ChangeFeed } from './change-feed.js';
 
 // int8 (counts, sizes) as JS numbers: every bigint we read is far below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -23,6 +24,8 @@ export interface Store {
   readonly migrations: MigrationReport;
   /** Where the embedded data lives (null in server mode). */
   readonly dataDir: string | null;
+  /** Committed writes of any process, for caches (change-feed.ts). */
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -91,6 +94,9 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
     }),
   });
   let closed = false;
+  const changes = embedded
+    ? embeddedChangeFeed((onPayload) => embedded!.onChange(onPayload))
+    : serverChangeFeed({ connection: { connectionString: config.databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }, onError: onConnectionError });
   const store: Store = {
     db,
     pool,
@@ -98,9 +104,11 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
     timescaledb: migrations.timescaledb,
     migrations,
     dataDir: embedded ? config.dataDir : null,
+    changes,
     async close() {
       if (closed) return;
       closed = true;
+      await changes.close();
       await db.destroy();
       // kysely ends the pool only if it ever used it; a store used through `pool` alone
       // (token buckets, health checks) would otherwise keep the process alive.

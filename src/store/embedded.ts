@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { pgliteModule } from './pglite-module.js';
 import { serveWire } from './pglite-wire.js';
 import { StoreError } from './store-error.js';
+import { CHANGES_CHANNEL } from './change-feed.js';
 
 export interface EmbeddedServer {
   readonly host: string;
   readonly port: number;
+  /** Calls `onPayload` with each `pricekeep_changes` notification (change-feed.ts). */
+  onChange(onPayload: (payload: string) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -86,10 +89,20 @@ export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
     // loader first, on every start, restores the full extension.
     await pglite.exec(`LOAD 'timescaledb'`);
     dropExtensionUpdateScripts(pglite);
+    // The one session LISTENs before any client connects: it is never inside a client's
+    // transaction then, and every later write's notification reaches it.
+    const changeListeners = new Set<(payload: string) => void>();
+    await pglite.listen(CHANGES_CHANNEL, (payload) => {
+      for (const listener of changeListeners) listener(payload);
+    });
     const server = await serveWire(pglite);
     return {
       host: server.host,
       port: server.port,
+      onChange(onPayload) {
+        changeListeners.add(onPayload);
+        return () => changeListeners.delete(onPayload);
+      },
       async stop() {
         await server.close();
         await pglite.close();

@@ -153,6 +153,8 @@ export async function importKeepaProducts(
     await Promise.allSettled(writing.keys());
     throw error;
   }
+  // This process's caches have dropped what the import changed before the caller reads.
+  await store.changes.caughtUp();
   return { ...counts, products, rejected };
 }
 

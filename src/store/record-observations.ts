@@ -84,7 +84,7 @@ export async function recordObservations(store: Store, observations: readonly Ob
   if (observations.length === 0) return { observations: 0, pointsWritten: 0, notifications: 0 };
   // Within a call, observations apply in time order (and the later of two at one minute wins).
   const ordered = [...observations].sort((a, b) => a.at - b.at);
-  return store.db.transaction().execute(async (trx: Transaction<Database>) => {
+  const result = await store.db.transaction().execute(async (trx: Transaction<Database>) => {
     const products = await upsertProducts(trx, productInputsOf(ordered));
     const productId = new Map(products.map((p) => [`${p.domainId}|${p.asin}`, p.id]));
     await markSummariesStale(trx, products.map((p) => p.id));
@@ -121,4 +121,7 @@ export async function recordObservations(store: Store, observations: readonly Ob
     const alerts = await raiseAlerts(trx, points);
     return { observations: ordered.length, pointsWritten: counts.written, notifications: alerts.notifications };
   });
+  // This process's caches have dropped what was written before the caller reads.
+  await store.changes.caughtUp();
+  return result;
 }

@@ -8,6 +8,8 @@ import { isDatabaseUnavailable } from '../../store/index.js';
 import { keepaState } from './state.js';
 import { ApiError, invalidKey, unavailable, UNAVAILABLE_RETRY_AFTER_S } from './errors.js';
 import { loadBucket, refundTokens } from './tokens.js';
+import { SplicePart, spliceGzip } from '../../products/gzip-splice.js';
+import { acceptsGzip } from '../accept-encoding.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -22,11 +24,25 @@ export function sendKeepa(request: FastifyRequest, reply: FastifyReply, body: Re
   return reply.code(status).type(JSON_TYPE).send(payload);
 }
 
-/** Like sendKeepa, with one field already serialised (`{"products": …}` from the response cache). */
-export function sendKeepaJson(request: FastifyRequest, reply: FastifyReply, field: string, json: string): FastifyReply {
+const PRODUCTS_OPEN = new SplicePart(Buffer.from('{"products":['));
+const COMMA = new SplicePart(Buffer.from(','));
+
+/**
+ * Sends the cached product JSON inside a fresh envelope without serialising it again: the
+ * products come first and the per-request envelope after them, so that a client accepting
+ * gzip gets the products' cached deflate bytes spliced with the envelope (gzip-splice.ts).
+ */
+export function sendKeepaProducts(request: FastifyRequest, reply: FastifyReply, products: readonly SplicePart[]): FastifyReply {
   const envelope = JSON.stringify(envelopeOf(request));
-  const payload = `${envelope.slice(0, -1)}${envelope.length > 2 ? ',' : ''}${JSON.stringify(field)}:${json}}`;
-  return reply.code(200).type(JSON_TYPE).send(payload);
+  const tail = Buffer.from(`],${envelope.slice(1)}`);
+  const parts: SplicePart[] = [PRODUCTS_OPEN];
+  products.forEach((product, i) => parts.push(...(i > 0 ? [COMMA, product] : [product])));
+  reply.code(200).type(JSON_TYPE);
+  // The compress plugin would gzip the whole body again; x-no-compression is its opt-out.
+  if (acceptsGzip(request.headers['accept-encoding']) && request.headers['x-no-compression'] === undefined) {
+    return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(spliceGzip(parts, tail));
+  }
+  return reply.send(Buffer.concat([...parts.map((part) => part.bytes), tail]));
 }
 
 /** fastify's own rejections and the database's failures, as catalogue errors. */

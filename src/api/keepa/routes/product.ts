@@ -6,7 +6,7 @@ import { asinsForCodes, findProducts } from '../../../store/index.js';
 import { isWellFormedApiKey } from '../../../auth/api-key.js';
 import type { ApiContext } from '../../context.js';
 import { invalidKey } from '../errors.js';
-import { sendKeepaJson } from '../reply.js';
+import { sendKeepaProducts } from '../reply.js';
 import { parseProductRequest, type ProductRequest } from '../product-params.js';
 import { responseCacheOf } from '../../../products/response-cache.js';
 import { chargeMore, chargeTokens } from '../tokens.js';
@@ -72,7 +72,7 @@ async function handleProduct(request: FastifyRequest, reply: FastifyReply): Prom
   const answer = await responseCacheOf(context.store).answer(context.store, { ...shape, asins }, keepaNow(context.clock));
   const offerPages = answer.offerCounts.reduce((pages, count) => pages + Math.ceil(count / OFFERS_PER_PAGE), 0);
   await chargeMore(request, offerPages * COST_PER_OFFER_PAGE);
-  return sendKeepaJson(request, reply, 'products', answer.productsJson);
+  return sendKeepaProducts(request, reply, answer.products);
 }
 
 export async function productRoutes(app: FastifyInstance): Promise<void> {
