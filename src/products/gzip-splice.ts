@@ -48,8 +48,8 @@ function stored(bytes: Buffer, final: boolean): Buffer[] {
   return out;
 }
 
-/** The gzip member of `parts` (compressed once each) then `tail` (stored as is; small). */
-export function spliceGzip(parts: readonly SplicePart[], tail: Buffer): Buffer {
+/** The gzip member of `parts` (compressed once each) then `tail` (stored as is; small), as chunks to write in order. */
+export function spliceGzip(parts: readonly SplicePart[], tail: Buffer): Buffer[] {
   let crc = 0;
   let size = 0;
   const chunks: Buffer[] = [GZIP_HEADER];
@@ -65,5 +65,5 @@ export function spliceGzip(parts: readonly SplicePart[], tail: Buffer): Buffer {
   trailer.writeUInt32LE(crc >>> 0, 0);
   trailer.writeUInt32LE(size >>> 0, 4);
   chunks.push(trailer);
-  return Buffer.concat(chunks);
+  return chunks;
 }

@@ -18,9 +18,11 @@ export interface BucketRow {
   readonly refilledAt: number;
   /** The balance after refill was positive, so the cost was charged. */
   readonly admitted: boolean;
+  /** Tokens leased out to the caller besides the cost (already off `tokens`). */
+  readonly leased: number;
 }
 
-type AdmitRow = [keyId: number, name: string, refillRate: number, flow: number, tokens: number, refilledAt: number, admitted: boolean];
+type AdmitRow = [keyId: number, name: string, refillRate: number, flow: number, tokens: number, refilledAt: number, admitted: boolean, leased: number];
 
 // The refill rate left to a key is its own rate less its trackings' token flow, rounded
 // (src/alerts/token-flow.ts effectiveRefillRate: the same arithmetic in SQL).
@@ -46,20 +48,28 @@ const ADMIT_SQL = `
   ), rated AS (
     SELECT *, ${EFFECTIVE_RATE('refill_rate', 'flow')} AS rate FROM cur
   ), refilled AS (
-    SELECT key_id, name, refill_rate, flow, flow_stale,
+    SELECT key_id, name, refill_rate, flow, flow_stale, rate,
            CASE WHEN ticks = 0 THEN tokens
                 ELSE least(tokens + ticks * rate, rate * ${TOKEN_LIFETIME_MINUTES}) END AS tokens,
            refilled_at + ticks * ${REFILL_INTERVAL_MS} AS refilled_at
     FROM rated
+  ), returned AS (
+    -- an unspent lease comes back, never above capacity (those tokens would have expired)
+    SELECT *, least(tokens + $4::bigint, greatest(tokens, rate * ${TOKEN_LIFETIME_MINUTES})) AS balance
+    FROM refilled
+  ), leased AS (
+    -- a lease only out of plenty: near empty, every request is charged here, one at a time
+    SELECT *, CASE WHEN balance > 0 AND balance - $3::bigint >= 4 * $5::bigint THEN $5::bigint ELSE 0 END AS lease
+    FROM returned
   )
   UPDATE token_buckets b
-  SET tokens = CASE WHEN r.tokens > 0 THEN r.tokens - $3::bigint ELSE r.tokens END,
+  SET tokens = CASE WHEN r.balance > 0 THEN r.balance - $3::bigint - r.lease ELSE r.balance END,
       refilled_at = r.refilled_at,
       flow_reduction = r.flow,
       flow_computed_at = CASE WHEN r.flow_stale THEN $2::bigint ELSE b.flow_computed_at END
-  FROM refilled r
+  FROM leased r
   WHERE b.key_id = r.key_id
-  RETURNING b.key_id, r.name, r.refill_rate, r.flow, b.tokens, b.refilled_at, r.tokens > 0`;
+  RETURNING b.key_id, r.name, r.refill_rate, r.flow, b.tokens, b.refilled_at, r.balance > 0, r.lease`;
 
 /**
  * Authenticates a key by its hash and, in the same statement, refills its bucket and
@@ -67,16 +77,28 @@ const ADMIT_SQL = `
  * Returns null for an unknown or revoked key.
  */
 export async function admitTokens(pool: pg.Pool, keyHash: string, nowMs: number, cost: number): Promise<BucketRow | null> {
+  return leaseTokens(pool, keyHash, nowMs, cost, { returned: 0, want: 0 });
+}
+
+export interface LeaseRequest {
+  /** Unspent tokens of the caller's previous lease, given back first. */
+  readonly returned: number;
+  /** Tokens to lease besides the cost: granted in full when the balance keeps 4× that after the charge, else none. */
+  readonly want: number;
+}
+
+/** admitTokens that also takes back an old lease and hands out a new one, in the same statement. */
+export async function leaseTokens(pool: pg.Pool, keyHash: string, nowMs: number, cost: number, lease: LeaseRequest): Promise<BucketRow | null> {
   const result = await pool.query<AdmitRow>({
     name: 'pricekeep_admit_tokens',
     text: ADMIT_SQL,
-    values: [keyHash, Math.floor(nowMs), cost],
+    values: [keyHash, Math.floor(nowMs), cost, lease.returned, lease.want],
     rowMode: 'array',
   });
   const row = result.rows[0];
   if (!row) return null;
-  const [keyId, keyName, refillRate, flow, tokens, refilledAt, admitted] = row;
-  return { keyId, keyName, refillRate, flowReduction: Number(flow), tokens: Number(tokens), refilledAt: Number(refilledAt), admitted };
+  const [keyId, keyName, refillRate, flow, tokens, refilledAt, admitted, leased] = row;
+  return { keyId, keyName, refillRate, flowReduction: Number(flow), tokens: Number(tokens), refilledAt: Number(refilledAt), admitted, leased: Number(leased) };
 }
 
 type AdjustRow = [tokens: number, refilledAt: number];

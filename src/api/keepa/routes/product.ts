@@ -10,6 +10,7 @@ import { sendKeepaProducts } from '../reply.js';
 import { parseProductRequest, type ProductRequest } from '../product-params.js';
 import { responseCacheOf } from '../../../products/response-cache.js';
 import { chargeMore, chargeTokens } from '../tokens.js';
+import { RecentValues } from '../../recent-values.js';
 import { productQuerySchema, keepaResponseSchema, noValidation } from './schemas.js';
 
 /** ASINs of the products stored under these codes: code order, then ASIN order; `code-limit` per code. */
@@ -32,12 +33,16 @@ async function staleProducts(context: ApiContext, domainId: number, asins: reado
   return asins.filter((asin) => (lastUpdate.get(asin) ?? -Infinity) < threshold);
 }
 
+const recentRequests = new RecentValues<ProductRequest>();
+
 async function handleProduct(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const context = request.server.pricekeep;
   const query = request.query as Record<string, unknown>;
   // A bad key is answered as such before any other complaint, like Keepa.
   if (!isWellFormedApiKey(query.key)) throw invalidKey();
-  const params = parseProductRequest(query, keepaNow(context.clock));
+  const now = keepaNow(context.clock);
+  // The same URL in the same minute parses the same (stats ranges are anchored on the minute).
+  const params = recentRequests.get(`${now}|${request.url}`, () => parseProductRequest(query, now));
   const liveUpdate = params.update === 0 && context.refresh !== null;
   const perProduct = perProductCost({ buybox: params.buybox, rating: params.rating, liveUpdate });
 
