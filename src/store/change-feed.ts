@@ -83,6 +83,8 @@ export interface ServerFeedOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** The listening session's application_name (pg_stat_activity shows it). */
+export const FEED_APPLICATION_NAME = 'pricekeep change feed';
 
 /** The server's feed: a dedicated LISTEN connection, opened on the first subscribe. */
 export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
@@ -116,7 +118,7 @@ export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
 
   const connect = (): Promise<void> =>
     (connecting ??= (async () => {
-      const next = new pg.Client({ ...options.connection, keepAlive: true });
+      const next = new pg.Client({ ...options.connection, keepAlive: true, application_name: FEED_APPLICATION_NAME });
       next.on('error', (error) => {
         if (client === next) drop(error);
       });
