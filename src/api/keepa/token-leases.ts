@@ -90,20 +90,21 @@ export class TokenLeases {
 
   /** Authenticates `keyHash` and charges `cost`; null for an unknown or revoked key. */
   async admit(keyHash: string, cost: number): Promise<Admission | null> {
-    const local = this.fromLease(keyHash, cost);
-    if (local) return local;
-    const pending = this.pending.get(keyHash);
-    if (pending) {
+    // One statement per key at a time (the row lock would serialise them anyway): two
+    // would each take a lease, and the one stored second would drop the first.
+    for (;;) {
+      const local = this.fromLease(keyHash, cost);
+      if (local) return local;
+      const pending = this.pending.get(keyHash);
+      if (!pending) break;
       await pending.catch(() => {});
-      const after = this.fromLease(keyHash, cost);
-      if (after) return after;
     }
     const statement = this.renew(keyHash, cost);
     this.pending.set(keyHash, statement);
     try {
       return await statement;
     } finally {
-      if (this.pending.get(keyHash) === statement) this.pending.delete(keyHash);
+      this.pending.delete(keyHash);
     }
   }
 
@@ -180,11 +181,9 @@ export class TokenLeases {
     await Promise.all([...this.leases.keys()].map((hash) => this.giveBack(hash)));
   }
 
-  /** Unspent tokens held, summed over keys (tests). */
-  get outstanding(): number {
-    let sum = 0;
-    for (const lease of this.leases.values()) sum += lease.remaining;
-    return sum;
+  /** Unspent tokens held for the key with this hash (tests). */
+  outstanding(keyHash: string): number {
+    return this.leases.get(keyHash)?.remaining ?? 0;
   }
 
   async close(): Promise<void> {
