@@ -109,12 +109,17 @@ export const readBenchmark: Benchmark = {
       hello.get('/', async () => ({ hello: 'world' }));
       const helloUrl = await hello.listen({ port: 0, host: '127.0.0.1' });
       const duration = Math.max(2, Math.round(5 * scale));
-      const cannon = async (target: string) =>
-        (await autocannon({ url: target, connections: 10, duration })).requests.average;
-      // counted over the autocannon run alone (the p50 rows above miss on purpose)
+      const cannon = async (target: string, seconds = duration) =>
+        (await autocannon({ url: target, connections: 10, duration: seconds })).requests.average;
+      const cachedUrl = `${base}/product?key=${key}&domain=1&asin=${asins[0]}&stats=180&history=1`;
+      // A second of each first, unmeasured: at 2 s a run was mostly the JIT warming up
+      // the /product path, which a hello-world hardly has.
+      await cannon(cachedUrl, 1);
+      await cannon(helloUrl, 1);
+      // counted over the measured run alone (the p50 rows above miss on purpose)
       const leases = tokenLeasesOf(api.running.app.pricekeep);
       const before = { hits: responseCache.hits, misses: responseCache.misses, skips: responseCache.versionSkips, local: leases.localCharges };
-      const oursRps = await cannon(`${base}/product?key=${key}&domain=1&asin=${asins[0]}&stats=180&history=1`);
+      const oursRps = await cannon(cachedUrl);
       const hits = responseCache.hits - before.hits;
       const misses = responseCache.misses - before.misses;
       const skips = responseCache.versionSkips - before.skips;
@@ -127,7 +132,7 @@ export const readBenchmark: Benchmark = {
         ratio: oursRps / helloRps,
         target: '≥ 0.25×',
         met: oursRps / helloRps >= 0.25,
-        note: `10 connections, ${duration} s each, same loopback setup, uncompressed; the repeated request is answered from the response cache ` +
+        note: `10 connections, ${duration} s each after 1 s unmeasured, same loopback setup, uncompressed; the repeated request is answered from the response cache ` +
           `(${hits.toLocaleString('en-US')} hits, ${misses} misses): the product's version from the change feed (${skips.toLocaleString('en-US')} hits without a version look-up), ` +
           `the token charge from this process's lease (${local.toLocaleString('en-US')} requests without a bucket statement), the cached product bytes spliced into a fresh envelope`,
       });

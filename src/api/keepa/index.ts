@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { pathOf, type ApiProtocol, type ClaimableRequest } from '../protocol.js';
 import { ApiError } from './errors.js';
-import { closeTokenLeases } from './token-leases.js';
+import { releaseTokenLeases } from './token-leases.js';
 import { rawKeepaError, sendKeepaError } from './reply.js';
 import { graphImageRoutes } from './routes/graphimage.js';
 import { productRoutes } from './routes/product.js';
@@ -35,7 +35,7 @@ async function keepaPlugin(app: FastifyInstance): Promise<void> {
   });
   app.setErrorHandler(async (error, request, reply) => sendKeepaError(request, reply, error));
   // Unspent leased tokens go back to their buckets when the server stops.
-  app.addHook('onClose', async (instance) => closeTokenLeases(instance.pricekeep));
+  app.addHook('onClose', async (instance) => releaseTokenLeases(instance.pricekeep));
   for (const routes of KEEPA_ROUTES) await app.register(routes);
 }
 

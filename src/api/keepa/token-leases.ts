@@ -59,8 +59,8 @@ export class TokenLeases {
   private readonly firstRequests: number;
   private readonly maxLease: number;
   private live = false;
-  private readonly unsubscribe: () => void;
-  private readonly sweeper: NodeJS.Timeout;
+  /** Runs while the feed is live (and leases can exist): a closed store's registry holds no timer. */
+  private sweeper: NodeJS.Timeout | null = null;
   /** Requests charged from a lease (no database round trip). */
   localCharges = 0;
 
@@ -72,20 +72,23 @@ export class TokenLeases {
     this.lifetimeMs = options.lifetimeMs ?? 1000;
     this.firstRequests = options.firstRequests ?? 16;
     this.maxLease = options.maxLease ?? 1_000_000;
-    this.unsubscribe = store.changes.subscribe({
+    // for the store's life: a closed feed tells `lost` and calls nothing after
+    store.changes.subscribe({
       changed: (payload) => {
         if (payload.startsWith('k ')) void this.giveBack(this.hashes.get(Number(payload.slice(2))));
       },
       live: () => {
         this.live = true;
+        this.sweeper ??= setInterval(() => void this.giveBackExpired(), this.lifetimeMs);
+        this.sweeper.unref();
       },
       lost: () => {
         this.live = false;
-        void this.giveBackAll();
+        if (this.sweeper) clearInterval(this.sweeper);
+        this.sweeper = null;
+        void this.release();
       },
     });
-    this.sweeper = setInterval(() => void this.giveBackExpired(), this.lifetimeMs);
-    this.sweeper.unref();
   }
 
   /** Authenticates `keyHash` and charges `cost`; null for an unknown or revoked key. */
@@ -177,7 +180,9 @@ export class TokenLeases {
     await Promise.all(expired.map((lease) => this.giveBack(lease.keyHash)));
   }
 
-  private async giveBackAll(): Promise<void> {
+  /** Gives back every lease (they are taken again as requests come). */
+  async release(): Promise<void> {
+    await Promise.all([...this.pending.values()].map((p) => p.catch(() => {})));
     await Promise.all([...this.leases.keys()].map((hash) => this.giveBack(hash)));
   }
 
@@ -186,26 +191,21 @@ export class TokenLeases {
     return this.leases.get(keyHash)?.remaining ?? 0;
   }
 
-  async close(): Promise<void> {
-    clearInterval(this.sweeper);
-    this.unsubscribe();
-    await Promise.all([...this.pending.values()].map((p) => p.catch(() => {})));
-    await this.giveBackAll();
-  }
 }
 
-const byContext = new WeakMap<object, TokenLeases>();
+// One registry per opened database (its change feed), not per server: two servers of one
+// process on one store (an API next to the admin CLI, tests) see one lease per key, so
+// each reports the balance the other's lease is part of.
+const byFeed = new WeakMap<object, TokenLeases>();
 
-/** The leases of one API server (its store and clock); closed with the server. */
+/** The leases of the process's connection to `context.store`'s database. */
 export function tokenLeasesOf(context: { readonly store: Store; readonly clock: () => number }): TokenLeases {
-  let leases = byContext.get(context);
-  if (!leases) byContext.set(context, (leases = new TokenLeases(context.store, context.clock)));
+  let leases = byFeed.get(context.store.changes);
+  if (!leases) byFeed.set(context.store.changes, (leases = new TokenLeases(context.store, context.clock)));
   return leases;
 }
 
-/** Gives back what a server's leases hold (its onClose), if it ever leased. */
-export async function closeTokenLeases(context: object): Promise<void> {
-  const leases = byContext.get(context);
-  byContext.delete(context);
-  await leases?.close();
+/** Gives back what the leases on `context.store` hold (a server's onClose), if any. */
+export async function releaseTokenLeases(context: { readonly store: Store }): Promise<void> {
+  await byFeed.get(context.store.changes)?.release();
 }
