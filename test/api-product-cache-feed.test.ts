@@ -10,7 +10,7 @@ import { splitKeepaProduct } from '../src/keepa/product-object.js';
 import { keepaNow } from '../src/keepa/time.js';
 import { responseCacheOf } from '../src/products/response-cache.js';
 import { FEED_APPLICATION_NAME, type ChangeListener } from '../src/store/change-feed.js';
-import { importKeepaProduct, recordObservations, type Store } from '../src/store/index.js';
+import { importKeepaProduct, importKeepaProducts, recordObservations, type Store } from '../src/store/index.js';
 import { apiHarness, createKey, SimClock, url, type ApiHarness } from './helpers/api-server.js';
 import { serverTestUrl, testEngines } from './helpers/engines.js';
 import { KEEPA_FULL, keepaFixture } from './helpers/fixtures.js';
@@ -85,6 +85,17 @@ describe.each(testEngines())('cached /product answers on $name', (engine) => {
     const deflated = await app.inject({ method: 'GET', url: path(), headers: { 'accept-encoding': 'deflate' } });
     expect(deflated.headers['content-encoding']).toBe('deflate');
     expect(JSON.parse(inflateSync(deflated.rawPayload).toString('utf8')).products).toEqual(plain.products);
+  });
+
+  it('a bulk write (one statement over more than 200 products) invalidates every remembered version', async () => {
+    const retitled = 'B0BULK0000';
+    const small = (asin: string, title: string) => splitKeepaProduct({ asin, domainId: 1, productType: 0, title, csv: [] });
+    const bulk = (first: string) => Array.from({ length: 250 }, (_, i) => ({ index: i, parts: small(`B0BULK${String(i).padStart(4, '0')}`, i === 0 ? first : `bulk ${i}`) }));
+    await importKeepaProducts(harness.store, bulk('Before'));
+    const bulkPath = url('/product', { key, domain: 1, asin: retitled });
+    expect((await app.inject({ method: 'GET', url: bulkPath })).json().products[0].title).toBe('Before');
+    await importKeepaProducts(harness.store, bulk('After')); // 250 rows updated: notified as 'p *'
+    expect((await app.inject({ method: 'GET', url: bulkPath })).json().products[0].title).toBe('After');
   });
 
   it('answers two products in one gzip body, each spliced from its own cached bytes', async () => {
