@@ -1,6 +1,7 @@
 // API keys: created with a full token bucket, listed, revoked. Only hashes are stored;
 // hashing and key generation live in src/api/api-key.ts.
 import { sql, type Kysely } from 'kysely';
+import { caughtUpAfter } from './change-feed.js';
 import type { Database } from './db-types.js';
 
 type Db = Kysely<Database>;
@@ -79,5 +80,8 @@ export async function revokeApiKey(db: Db, idOrName: string): Promise<{ id: numb
     UPDATE api_keys SET revoked_at = now()
     WHERE revoked_at IS NULL AND (id = ${id}::int OR (${id}::int IS NULL AND name = ${idOrName}))
     RETURNING id, name`.execute(db);
+  // A process leasing the key's tokens drops the lease on the notification: in this
+  // process, before the revocation returns.
+  await caughtUpAfter(db);
   return result.rows[0] ?? null;
 }

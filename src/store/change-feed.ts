@@ -12,6 +12,19 @@ import pg from 'pg';
 
 export const CHANGES_CHANNEL = 'pricekeep_changes';
 
+// The feed of each opened store by its kysely instance, for store functions that take a
+// `db` and must not return before this process's caches know of their write.
+const feedsByDb = new WeakMap<object, ChangeFeed>();
+
+export function registerFeed(db: object, feed: ChangeFeed): void {
+  feedsByDb.set(db, feed);
+}
+
+/** `caughtUp()` of the feed of the store `db` belongs to (a transaction: none, it has not committed). */
+export async function caughtUpAfter(db: object): Promise<void> {
+  await feedsByDb.get(db)?.caughtUp();
+}
+
 export interface ChangeListener {
   /** A committed write: 'p D:ASIN,…', 'p *' or 'k ID'. */
   changed(payload: string): void;

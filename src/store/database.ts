@@ -8,7 +8,7 @@ import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { migrate, type MigrationReport } from './migrate.js';
 import { StoreError } from './store-error.js';
 import { releaseLeases } from './tracking.js';
-import { embeddedChangeFeed, serverChangeFeed, type ChangeFeed } from './change-feed.js';
+import { embeddedChangeFeed, registerFeed, serverChangeFeed, type ChangeFeed } from './change-feed.js';
 
 // int8 (counts, sizes) as JS numbers: every bigint we read is far below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -97,6 +97,7 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
   const changes = embedded
     ? embeddedChangeFeed((onPayload) => embedded!.onChange(onPayload))
     : serverChangeFeed({ connection: { connectionString: config.databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }, onError: onConnectionError });
+  registerFeed(db, changes);
   const store: Store = {
     db,
     pool,
