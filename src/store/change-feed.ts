@@ -1,5 +1,5 @@
 // What other processes wrote, as it commits: the `pricekeep_changes` notifications that
-// schema/050_change_feed.sql sends for products and API keys. Caches that skip a database
+// schema/051_change_feed.sql sends for products and API keys. Caches that skip a database
 // round trip (the /product response cache, token leases) subscribe and forget what a write
 // made stale. A feed that may have missed notifications (not yet listening, connection
 // lost) says so, and its subscribers then trust nothing cached until it is live again.
