@@ -13,7 +13,7 @@ import type { Benchmark, BenchOptions, BenchRow } from './bench-types.js';
 import { embeddedDatabase } from './bench-db.js';
 import { realShapedProducts } from './keepa-shapes.js';
 
-async function synthetic(store: Store, series: number, perSeries: number, log: BenchOptions['log']): Promise<string> {
+export async function synthetic(store: Store, series: number, perSeries: number, log: BenchOptions['log']): Promise<string> {
   // Keepa minutes ascending with gaps of 1 min to ~1 day; values: a price that changes
   // every few points, -1 for ~5% of points, ranks for every 4th series.
   for (let first = 1; first <= series; first += 2000) {
@@ -31,7 +31,7 @@ async function synthetic(store: Store, series: number, perSeries: number, log: B
   return `synthetic, ${series.toLocaleString('en-US')} series × ${perSeries} points`;
 }
 
-async function realShaped(store: Store, products: number, log: BenchOptions['log']): Promise<string> {
+export async function realShaped(store: Store, products: number, log: BenchOptions['log']): Promise<string> {
   let seriesId = 0;
   const client = await store.pool.connect();
   try {
