@@ -5,7 +5,7 @@
 //
 // Why consolidate (issue 16): a compressed batch holds one series' points of one chunk, and
 // its fixed cost (tuple header, metadata, three compressed-column headers, an index entry,
-// TOAST bookkeeping) is ~150 bytes; with 90-day chunks a series has a few dozen points per
+// TOAST bookkeeping) is ~150–200 bytes; with 90-day chunks a series has a few dozen points per
 // chunk, so that cost was most of the 5–6 bytes/point. Schema 050 makes compressing a
 // chunk roll it into the compressed chunk before it (compress_chunk_time_interval), which
 // keeps the batches as they were; rebuilding that chunk (decompress, compress) merges each
