@@ -4,7 +4,7 @@
 // compressed chunk by chunk in time order (as the scheduler does), and broken down
 // (bench/storage-breakdown.ts). Prints bytes/point and points/batch per variant.
 //
-//   node bin/run-ts.js scripts/storage-variants.ts [--scale 0.1] [--only name,…] [--detail]
+//   node bin/run-ts.js scripts/storage-variants.ts [--scale 0.1] [--only 'part of a name|…'] [--detail]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,7 @@ const VARIANTS: Variant[] = [
   { name: '30-day chunks, rollup 5 years, rebuilt', chunk: 30 * DAY, rollup: 60 * 30 * DAY, rebuild: true },
   { name: '30-day chunks, rollup 3 years, rebuilt', chunk: 30 * DAY, rollup: 36 * 30 * DAY, rebuild: true },
   { name: '90-day chunks, rollup 20 years, rebuilt', chunk: 90 * DAY, rollup: 81 * 90 * DAY, rebuild: true },
+  { name: '90-day chunks, rollup 5 years, rebuilt', chunk: 90 * DAY, rollup: 20 * 90 * DAY, rebuild: true },
   { name: '30-day chunks, rollup 20 years, rebuilt, no compressed-chunk index', chunk: 30 * DAY, rollup: 243 * 30 * DAY, rebuild: true, after: 'DROP_COMPRESSED_INDEXES' },
   { name: '30-day chunks, rollup 20 years, rebuilt, no second column', chunk: 30 * DAY, rollup: 243 * 30 * DAY, rebuild: true, columns: 'series_id, t, value' },
   { name: '20-year chunk, no segmentby, orderby series_id,t', chunk: 20 * 365 * DAY, segmentby: '', orderby: 'series_id, t' },
@@ -59,7 +60,7 @@ const { values } = parseArgs({
   },
 });
 const scale = Number(values.scale);
-const only = values.only ? values.only.split(',').map((s) => s.trim()) : [];
+const only = values.only ? values.only.split('|').map((s) => s.trim()) : [];
 const log = (line: string) => process.stderr.write(`[variants] ${line}\n`);
 
 async function stage(store: Store, table: string, fill: () => Promise<string>): Promise<string> {
