@@ -98,7 +98,9 @@ async function rebuild(store: Store, chunk: string): Promise<void> {
 /** Merges adjacent compressed chunks into rollup-sized ones, then rebuilds those whose batches are short. */
 async function consolidate(store: Store): Promise<void> {
   const rollup = await rollupMinutes(store);
-  if (rollup !== null) {
+  // merge_chunks came with TimescaleDB 2.18; an older server only gets the rebuilds
+  const { rows } = await store.pool.query<{ ok: boolean }>(`SELECT to_regprocedure('merge_chunks(regclass[])') IS NOT NULL AS ok`);
+  if (rollup !== null && rows[0]!.ok) {
     for (const run of mergeRuns(await chunkRanges(store), rollup)) {
       await store.pool.query(`CALL merge_chunks($1::regclass[])`, [run]);
     }
