@@ -17,6 +17,15 @@ import type { Store } from './database.js';
 /** Rebuild a compressed chunk once it holds this many times the batches a rebuild would leave. */
 const REBUILD_RATIO = 1.25;
 
+/**
+ * The daily run rebuilds a chunk of at most this many points: a rebuild holds the chunk's
+ * lock for its whole history (~7 s per million points on 2 cores), so a big store's chunk
+ * keeps its extra short batches (a few tenths of a byte a point) rather than stall reads
+ * for minutes; `pricekeep db --compress-all` rebuilds whatever the size, in an hour of the
+ * operator's choosing.
+ */
+export const SCHEDULED_REBUILD_MAX_POINTS = 5_000_000;
+
 export interface ChunkRange {
   readonly name: string;
   readonly start: number;
@@ -61,12 +70,13 @@ export function mergeRuns(chunks: readonly ChunkRange[], rollup: number): string
 }
 
 /** Batches a compressed chunk holds, and how many a rebuild would leave (per series, points / batch limit). */
-async function batchCounts(store: Store, chunk: string): Promise<{ batches: number; needed: number }> {
-  const { rows } = await store.pool.query<{ batches: number; needed: number }>(
-    `SELECT coalesce(sum(b), 0)::int8 AS batches, coalesce(sum(ceil(n / current_setting('timescaledb.compression_batch_size_limit')::numeric)), 0)::int8 AS needed
+async function batchCounts(store: Store, chunk: string): Promise<{ batches: number; needed: number; points: number }> {
+  const { rows } = await store.pool.query<{ batches: number; needed: number; points: number }>(
+    `SELECT coalesce(sum(b), 0)::int8 AS batches, coalesce(sum(ceil(n / current_setting('timescaledb.compression_batch_size_limit')::numeric)), 0)::int8 AS needed,
+            coalesce(sum(n), 0)::int8 AS points
      FROM (SELECT count(*) AS b, sum(_ts_meta_count) AS n FROM ${chunk} GROUP BY series_id) s`,
   );
-  return { batches: Number(rows[0]!.batches), needed: Number(rows[0]!.needed) };
+  return { batches: Number(rows[0]!.batches), needed: Number(rows[0]!.needed), points: Number(rows[0]!.points) };
 }
 
 async function compressedChunkOf(store: Store, chunk: string): Promise<string | null> {
@@ -96,7 +106,7 @@ async function rebuild(store: Store, chunk: string): Promise<void> {
 }
 
 /** Merges adjacent compressed chunks into rollup-sized ones, then rebuilds those whose batches are short. */
-async function consolidate(store: Store): Promise<void> {
+async function consolidate(store: Store, maxRebuildPoints: number): Promise<void> {
   const rollup = await rollupMinutes(store);
   // merge_chunks came with TimescaleDB 2.18; an older server only gets the rebuilds
   const { rows } = await store.pool.query<{ ok: boolean }>(`SELECT to_regprocedure('merge_chunks(regclass[])') IS NOT NULL AS ok`);
@@ -109,8 +119,8 @@ async function consolidate(store: Store): Promise<void> {
     if (!chunk.compressed) continue;
     const compressed = await compressedChunkOf(store, chunk.name);
     if (!compressed) continue;
-    const { batches, needed } = await batchCounts(store, compressed);
-    if (batches > needed * REBUILD_RATIO) await rebuild(store, chunk.name);
+    const { batches, needed, points } = await batchCounts(store, compressed);
+    if (batches > needed * REBUILD_RATIO && points <= maxRebuildPoints) await rebuild(store, chunk.name);
   }
 }
 
@@ -118,24 +128,28 @@ async function consolidate(store: Store): Promise<void> {
  * Compresses `chunks` oldest first (each rolls into the compressed chunk before it; a chunk
  * that took late writes after compression is recompressed), then consolidates.
  */
-async function compressInOrder(store: Store, chunks: readonly ChunkRange[]): Promise<number> {
+async function compressInOrder(store: Store, chunks: readonly ChunkRange[], maxRebuildPoints: number): Promise<number> {
   for (const chunk of chunks) {
     await store.pool.query(`SELECT compress_chunk($1::regclass, if_not_compressed => true)`, [chunk.name]);
   }
-  await consolidate(store);
+  await consolidate(store, maxRebuildPoints);
   return chunks.length;
 }
 
 /** Compresses every uncompressed chunk that ends before `olderThanMinutes` ago; returns how many. */
-export async function compressOldChunks(store: Store, olderThanMinutes = 43_200): Promise<number> {
+export async function compressOldChunks(
+  store: Store,
+  olderThanMinutes = 43_200,
+  maxRebuildPoints = SCHEDULED_REBUILD_MAX_POINTS,
+): Promise<number> {
   if (!store.timescaledb) return 0;
   const { rows } = await sql<{ now: number }>`SELECT keepa_now() AS now`.execute(store.db);
   const cutoff = rows[0]!.now - olderThanMinutes;
-  return compressInOrder(store, (await chunkRanges(store)).filter((c) => c.end <= cutoff));
+  return compressInOrder(store, (await chunkRanges(store)).filter((c) => c.end <= cutoff), maxRebuildPoints);
 }
 
 /** Compresses every chunk regardless of age (tests, benchmarks, archives). */
 export async function compressAllChunks(store: Store): Promise<number> {
   if (!store.timescaledb) return 0;
-  return compressInOrder(store, await chunkRanges(store));
+  return compressInOrder(store, await chunkRanges(store), Infinity);
 }
