@@ -18,7 +18,7 @@ import type { Store } from './database.js';
 const REBUILD_RATIO = 1.25;
 
 /**
- * The daily run rebuilds a chunk of at most this many points: a rebuild holds the chunk's
+ * The daily run rebuilds (or merges) chunks of at most this many points: a rebuild holds the chunk's
  * lock for its whole history (~7 s per million points on 2 cores), so a big store's chunk
  * keeps its extra short batches (a few tenths of a byte a point) rather than stall reads
  * for minutes; `pricekeep db --compress-all` rebuilds whatever the size, in an hour of the
@@ -72,7 +72,7 @@ export function mergeRuns(chunks: readonly ChunkRange[], rollup: number): string
 /** Batches a compressed chunk holds, and how many a rebuild would leave (per series, points / batch limit). */
 async function batchCounts(store: Store, chunk: string): Promise<{ batches: number; needed: number; points: number }> {
   const { rows } = await store.pool.query<{ batches: number; needed: number; points: number }>(
-    `SELECT coalesce(sum(b), 0)::int8 AS batches, coalesce(sum(ceil(n / current_setting('timescaledb.compression_batch_size_limit')::numeric)), 0)::int8 AS needed,
+    `SELECT coalesce(sum(b), 0)::int8 AS batches, coalesce(sum(ceil(n / coalesce(current_setting('timescaledb.compression_batch_size_limit', true), '1000')::numeric)), 0)::int8 AS needed,
             coalesce(sum(n), 0)::int8 AS points
      FROM (SELECT count(*) AS b, sum(_ts_meta_count) AS n FROM ${chunk} GROUP BY series_id) s`,
   );
@@ -89,6 +89,16 @@ async function compressedChunkOf(store: Store, chunk: string): Promise<string | 
   return rows[0]?.name ?? null;
 }
 
+/** Points held by the compressed `chunks` (their batches' counts). */
+async function pointsOf(store: Store, chunks: readonly string[]): Promise<number> {
+  let points = 0;
+  for (const chunk of chunks) {
+    const compressed = await compressedChunkOf(store, chunk);
+    if (compressed) points += (await batchCounts(store, compressed)).points;
+  }
+  return points;
+}
+
 /** Decompresses and compresses `chunk` in one transaction, so that its batches are rebuilt full. */
 async function rebuild(store: Store, chunk: string): Promise<void> {
   const client = await store.pool.connect();
@@ -98,11 +108,12 @@ async function rebuild(store: Store, chunk: string): Promise<void> {
     await client.query(`SELECT compress_chunk($1::regclass)`, [chunk]);
     await client.query('COMMIT');
   } catch (error) {
-    await client.query('ROLLBACK');
+    // A failed ROLLBACK means a broken connection: it must not go back to the pool, and
+    // the error to report is the rebuild's own.
+    await client.query('ROLLBACK').then(() => client.release(), (broken: Error) => client.release(broken));
     throw error;
-  } finally {
-    client.release();
   }
+  client.release();
 }
 
 /** Merges adjacent compressed chunks into rollup-sized ones, then rebuilds those whose batches are short. */
@@ -112,6 +123,8 @@ async function consolidate(store: Store, maxRebuildPoints: number): Promise<void
   const { rows } = await store.pool.query<{ ok: boolean }>(`SELECT to_regprocedure('merge_chunks(regclass[])') IS NOT NULL AS ok`);
   if (rollup !== null && rows[0]!.ok) {
     for (const run of mergeRuns(await chunkRanges(store), rollup)) {
+      // A merge rewrites its chunks under their locks, as a rebuild does: the same limit.
+      if (Number.isFinite(maxRebuildPoints) && (await pointsOf(store, run)) > maxRebuildPoints) continue;
       await store.pool.query(`CALL merge_chunks($1::regclass[])`, [run]);
     }
   }
@@ -133,7 +146,7 @@ async function compressInOrder(store: Store, chunks: readonly ChunkRange[], maxR
     await store.pool.query(`SELECT compress_chunk($1::regclass, if_not_compressed => true)`, [chunk.name]);
   }
   await consolidate(store, maxRebuildPoints);
-  return chunks.length;
+  return chunks.filter((c) => !c.compressed).length;
 }
 
 /** Compresses every uncompressed chunk that ends before `olderThanMinutes` ago; returns how many. */

@@ -19,8 +19,8 @@ export async function listenLoopback(handler: RequestListener): Promise<Loopback
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        server.close(() => resolve()); // stop accepting first, then end what is open
         server.closeAllConnections();
-        server.close(() => resolve());
       }),
   };
 }
