@@ -5,9 +5,12 @@
 // lost) says so, and its subscribers then trust nothing cached until it is live again.
 //
 // Server mode: one dedicated connection LISTENs (never a pooled one: LISTEN is per
-// session), reconnecting with backoff and pinged so that a half-open socket is noticed.
+// session; behind a pooler in transaction mode notifications never arrive, and the feed
+// then stays lost), reconnecting with backoff. Its pings are probes it notifies itself,
+// under a deadline, so a socket that died silently or stopped delivering is noticed.
 // Embedded: PGlite's single session LISTENs from the start (embedded.ts); its
 // notifications arrive before the writing statement's reply, so the feed is always live.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
 export const CHANGES_CHANNEL = 'pricekeep_changes';
@@ -92,23 +95,58 @@ export interface ServerFeedOptions {
   readonly connection: pg.ClientConfig;
   /** Between pings of the listening connection (default 15 s). */
   readonly pingMs?: number;
+  /**
+   * How long connecting (with its probe), a ping or `caughtUp` may take before the
+   * connection counts as dead (default 5 s): a silently dead socket never errors.
+   */
+  readonly deadlineMs?: number;
+  /** The first reconnect delay, doubled per failure up to 30 s (default 500 ms). */
+  readonly firstBackoffMs?: number;
   readonly onError?: (error: Error) => void;
 }
 
 const MAX_BACKOFF_MS = 30_000;
 /** The listening session's application_name (pg_stat_activity shows it). */
 export const FEED_APPLICATION_NAME = 'pricekeep change feed';
+/** Payloads the feed sends itself to see that notifications reach it; never a change. */
+const PROBE_PREFIX = 'probe ';
 
-/** The server's feed: a dedicated LISTEN connection, opened on the first subscribe. */
+/** `promise`, or an error after `ms` (the timer never keeps the process alive). */
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`change feed: ${what} took over ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Closes the socket at once: `end()` on a dead connection waits as long as the dead query. */
+function destroy(client: pg.Client): void {
+  const stream = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
+  stream?.destroy();
+}
+
+/**
+ * The server's feed: a dedicated LISTEN connection, opened on the first subscribe. Live
+ * only once a probe it notified itself came back (a pooler in transaction mode accepts
+ * LISTEN but delivers nothing); every ping is such a probe, under a deadline, so a
+ * connection that died without an error, or stopped delivering, is dropped and replaced.
+ */
 export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
   const subscribers = new Subscribers();
   const pingMs = options.pingMs ?? 15_000;
+  const deadlineMs = options.deadlineMs ?? 5_000;
+  const firstBackoffMs = options.firstBackoffMs ?? 500;
   let client: pg.Client | null = null;
   let connecting: Promise<void> | null = null;
   let closed = false;
-  let backoffMs = 500;
+  let backoffMs = firstBackoffMs;
   let retry: NodeJS.Timeout | null = null;
   let ping: NodeJS.Timeout | null = null;
+  let pinging = false;
+  // Probes sent and not yet back, by nonce.
+  const probes = new Map<string, () => void>();
 
   const drop = (error?: Error) => {
     if (error) options.onError?.(error);
@@ -117,8 +155,11 @@ export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
     ping = null;
     const old = client;
     client = null;
-    old?.removeAllListeners('notification');
-    void old?.end().catch(() => {});
+    if (old) {
+      old.removeAllListeners('notification');
+      void old.end().catch(() => {});
+      destroy(old);
+    }
     if (!closed && !retry && subscribers.size > 0) {
       retry = setTimeout(() => {
         retry = null;
@@ -129,9 +170,29 @@ export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
     }
   };
 
+  /** Notifies this session and waits for the notification to arrive on it. */
+  const probe = async (on: pg.Client): Promise<void> => {
+    const nonce = randomUUID();
+    const back = new Promise<void>((resolve) => probes.set(nonce, resolve));
+    try {
+      await withDeadline(
+        Promise.all([on.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, PROBE_PREFIX + nonce]), back]),
+        deadlineMs,
+        'probe',
+      );
+    } finally {
+      probes.delete(nonce);
+    }
+  };
+
   const connect = (): Promise<void> =>
     (connecting ??= (async () => {
-      const next = new pg.Client({ ...options.connection, keepAlive: true, application_name: FEED_APPLICATION_NAME });
+      const next = new pg.Client({
+        ...options.connection,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+        application_name: FEED_APPLICATION_NAME,
+      });
       next.on('error', (error) => {
         if (client === next) drop(error);
       });
@@ -139,11 +200,20 @@ export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
         if (client === next) drop(new Error('change feed connection ended'));
       });
       next.on('notification', (message) => {
-        if (message.channel === CHANGES_CHANNEL && message.payload !== undefined) subscribers.changed(message.payload);
+        if (message.channel !== CHANGES_CHANNEL || message.payload === undefined) return;
+        if (message.payload.startsWith(PROBE_PREFIX)) probes.get(message.payload.slice(PROBE_PREFIX.length))?.();
+        else subscribers.changed(message.payload);
       });
       try {
-        await next.connect();
-        await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+        await withDeadline(
+          (async () => {
+            await next.connect();
+            await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+          })(),
+          deadlineMs,
+          'connecting',
+        );
+        await probe(next);
       } catch (error) {
         client = next;
         drop(error as Error);
@@ -156,11 +226,15 @@ export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
         return;
       }
       client = next;
-      backoffMs = 500;
+      backoffMs = firstBackoffMs;
       ping = setInterval(() => {
-        next.query('SELECT 1').catch((error: Error) => {
-          if (client === next) drop(error);
-        });
+        if (pinging || client !== next) return; // one ping at a time
+        pinging = true;
+        probe(next)
+          .catch((error: Error) => {
+            if (client === next) drop(error);
+          })
+          .finally(() => (pinging = false));
       }, pingMs);
       ping.unref();
       subscribers.setLive(true);
@@ -178,8 +252,10 @@ export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
     async caughtUp() {
       const current = client;
       if (!current || !subscribers.live) return;
-      // The server delivers notifications pending for this session before the reply.
-      await current.query('SELECT 1').catch((error: Error) => {
+      // The server delivers notifications pending for this session before the reply. Past
+      // the deadline (or on an error) the feed is lost, so nothing cached is trusted and
+      // returning is safe: never reject, never hang.
+      await withDeadline(current.query('SELECT 1'), deadlineMs, 'catching up').catch((error: Error) => {
         if (client === current) drop(error);
       });
     },

@@ -8,7 +8,7 @@ import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { migrate, type MigrationReport } from './migrate.js';
 import { StoreError } from './store-error.js';
 import { releaseLeases } from './tracking.js';
-import { embeddedChangeFeed, registerFeed, serverChangeFeed, type ChangeFeed } from './change-feed.js';
+import { embeddedChangeFeed, registerFeed, serverChangeFeed, type ChangeFeed, type ServerFeedOptions } from './change-feed.js';
 
 // int8 (counts, sizes) as JS numbers: every bigint we read is far below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -39,6 +39,8 @@ export interface OpenOptions {
    * replaces the connection and the next statement reconnects; callers log a line.
    */
   readonly onConnectionError?: (error: Error) => void;
+  /** The server feed's ping interval, deadline and backoff (tests shorten them). */
+  readonly feed?: Pick<ServerFeedOptions, 'pingMs' | 'deadlineMs' | 'firstBackoffMs'>;
 }
 
 /** How long a statement waits for a connection before failing (a database that is down). */
@@ -96,7 +98,11 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
   let closed = false;
   const changes = embedded
     ? embeddedChangeFeed((onPayload) => embedded!.onChange(onPayload))
-    : serverChangeFeed({ connection: { connectionString: config.databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }, onError: onConnectionError });
+    : serverChangeFeed({
+        ...options.feed,
+        connection: { connectionString: config.databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+        onError: onConnectionError,
+      });
   registerFeed(db, changes);
   const store: Store = {
     db,

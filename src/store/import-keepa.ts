@@ -151,6 +151,8 @@ export async function importKeepaProducts(
   } catch (error) {
     // Never return while a batch is still being written on a connection of the pool.
     await Promise.allSettled(writing.keys());
+    // The batches that did commit must not be served stale to the caller's next read.
+    await store.changes.caughtUp();
     throw error;
   }
   // This process's caches have dropped what the import changed before the caller reads.
