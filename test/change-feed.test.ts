@@ -66,6 +66,7 @@ describe.runIf(serverTestUrl())('the server change feed behind a failing network
       pingMs,
       deadlineMs: 300,
       firstBackoffMs: 20,
+      notify: (channel, payload) => harness.store.pool.query('SELECT pg_notify($1, $2)', [channel, payload]),
       onError: (error) => {
         errors.push(error);
         onError();
@@ -113,6 +114,25 @@ describe.runIf(serverTestUrl())('the server change feed behind a failing network
     proxy.dropNotifications(false);
     await next(feed, 'live');
     expect(lives).toBe(1);
+  });
+
+  it('goes live on a probe sent from another session, not on its own (a pooler can echo those back alone)', async () => {
+    let sent = 0;
+    let onSecondError = () => {};
+    const retried = new Promise<void>((resolve) => (onSecondError = resolve));
+    let errors = 0;
+    const feed = serverChangeFeed({
+      connection: { connectionString: proxy.url },
+      deadlineMs: 300,
+      firstBackoffMs: 20,
+      notify: async () => void sent++, // the other session's notification never arrives
+      onError: () => ++errors === 2 && onSecondError(),
+    });
+    feeds.push(feed);
+    feed.subscribe({ changed: () => {}, live: () => {}, lost: () => {} });
+    await retried;
+    expect(sent).toBeGreaterThanOrEqual(2);
+    expect(feed.isLive).toBe(false);
   });
 
   describe('the /product cache of a store whose feed goes through the proxy', () => {

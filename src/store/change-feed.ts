@@ -100,6 +100,13 @@ export interface ServerFeedOptions {
    * connection counts as dead (default 5 s): a silently dead socket never errors.
    */
   readonly deadlineMs?: number;
+  /**
+   * Sends a notification from another session (the store's pool), for the probe that
+   * decides a new connection is live: behind a pooler in transaction mode a probe sent on
+   * the listening connection itself can come back on it while other sessions' never do.
+   * Without it the probe is sent on the listening connection.
+   */
+  readonly notify?: (channel: string, payload: string) => Promise<unknown>;
   /** The first reconnect delay, doubled per failure up to 30 s (default 500 ms). */
   readonly firstBackoffMs?: number;
   readonly onError?: (error: Error) => void;
@@ -129,9 +136,10 @@ function destroy(client: pg.Client): void {
 
 /**
  * The server's feed: a dedicated LISTEN connection, opened on the first subscribe. Live
- * only once a probe it notified itself came back (a pooler in transaction mode accepts
- * LISTEN but delivers nothing); every ping is such a probe, under a deadline, so a
- * connection that died without an error, or stopped delivering, is dropped and replaced.
+ * only once a probe notified from another session came back on it (a pooler in
+ * transaction mode accepts LISTEN but delivers nothing); every ping is a probe it sends
+ * itself, under a deadline, so a connection that died without an error, or stopped
+ * delivering, is dropped and replaced.
  */
 export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
   const subscribers = new Subscribers();
@@ -170,13 +178,18 @@ export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
     }
   };
 
-  /** Notifies this session and waits for the notification to arrive on it. */
-  const probe = async (on: pg.Client): Promise<void> => {
+  /** Sends a probe (from `via`, or another session) and waits for it to arrive on `on`. */
+  const probe = async (on: pg.Client, via: 'self' | 'other'): Promise<void> => {
     const nonce = randomUUID();
     const back = new Promise<void>((resolve) => probes.set(nonce, resolve));
+    const payload = PROBE_PREFIX + nonce;
+    const sent =
+      via === 'other' && options.notify
+        ? options.notify(CHANGES_CHANNEL, payload)
+        : on.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
     try {
       await withDeadline(
-        Promise.all([on.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, PROBE_PREFIX + nonce]), back]),
+        Promise.all([sent, back]),
         deadlineMs,
         'probe',
       );
@@ -213,7 +226,7 @@ export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
           deadlineMs,
           'connecting',
         );
-        await probe(next);
+        await probe(next, 'other');
       } catch (error) {
         client = next;
         drop(error as Error);
@@ -230,7 +243,8 @@ export function serverChangeFeed(options: ServerFeedOptions): ChangeFeed {
       ping = setInterval(() => {
         if (pinging || client !== next) return; // one ping at a time
         pinging = true;
-        probe(next)
+        // The heartbeat needs no pool connection (a busy pool must not lose the feed).
+        probe(next, 'self')
           .catch((error: Error) => {
             if (client === next) drop(error);
           })

@@ -101,6 +101,7 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
     : serverChangeFeed({
         ...options.feed,
         connection: { connectionString: config.databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+        notify: (channel, payload) => pool.query('SELECT pg_notify($1, $2)', [channel, payload]),
         onError: onConnectionError,
       });
   registerFeed(db, changes);
