@@ -13,12 +13,14 @@ import {
 } from '../src/keepa/envelope.js';
 import { revokeApiKey } from '../src/store/api-keys.js';
 import type { Store } from '../src/store/index.js';
-import { admitTokens, adjustTokens } from '../src/store/token-buckets.js';
+import { adjustTokens, leaseTokens } from '../src/store/token-buckets.js';
 import { createKey } from './helpers/api-server.js';
 import { testEngines, type TestDatabase } from './helpers/engines.js';
 
 const T0 = Date.UTC(2026, 4, 10, 4, 0, 0);
 const MINUTE = 60_000;
+/** An admission without a lease. */
+const PLAIN = { returned: 0, want: 0 };
 
 describe('token bucket arithmetic', () => {
   it('starts a new key with a full bucket: 60 minutes of refills', () => {
@@ -133,7 +135,7 @@ describe.each(testEngines())('token bucket in the database on $name', (engine) =
       now += random(4) === 0 ? random(90 * MINUTE) : random(150_000);
       const cost = random(5) === 0 ? random(400) : random(25);
       const expected = admitRequest(model, rate, now, cost);
-      const row = await admitTokens(store.pool, hash, now, cost);
+      const row = await leaseTokens(store.pool, hash, now, cost, PLAIN);
       expect(row, `step ${step}`).not.toBeNull();
       expect([row!.admitted, row!.tokens, row!.refilledAt], `step ${step}`).toEqual([
         expected.admitted, expected.state.tokens, expected.state.refilledAt,
@@ -156,10 +158,10 @@ describe.each(testEngines())('token bucket in the database on $name', (engine) =
 
   it('admits nothing for an unknown or a revoked key', async () => {
     const key = await createKey(store, 'to-revoke', 20, T0);
-    expect(await admitTokens(store.pool, hashApiKey(key), T0, 1)).not.toBeNull();
-    expect(await admitTokens(store.pool, hashApiKey('x'.repeat(64)), T0, 1)).toBeNull();
+    expect(await leaseTokens(store.pool, hashApiKey(key), T0, 1, PLAIN)).not.toBeNull();
+    expect(await leaseTokens(store.pool, hashApiKey('x'.repeat(64)), T0, 1, PLAIN)).toBeNull();
     expect(await revokeApiKey(store.db, 'to-revoke')).toMatchObject({ name: 'to-revoke' });
-    expect(await admitTokens(store.pool, hashApiKey(key), T0, 1)).toBeNull();
+    expect(await leaseTokens(store.pool, hashApiKey(key), T0, 1, PLAIN)).toBeNull();
     expect(await revokeApiKey(store.db, 'to-revoke')).toBeNull();
   });
 });

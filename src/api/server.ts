@@ -46,8 +46,6 @@ function requestSerializer(request: FastifyRequest) {
   return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
 }
 
-export { acceptsGzip } from './accept-encoding.js';
-
 /** Longest request URL accepted (Keepa's 100 ASINs take ~1.3 kB); longer gets 414. */
 export const MAX_URL_LENGTH = 16 * 1024;
 

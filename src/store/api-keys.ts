@@ -80,8 +80,9 @@ export async function revokeApiKey(db: Db, idOrName: string): Promise<{ id: numb
     UPDATE api_keys SET revoked_at = now()
     WHERE revoked_at IS NULL AND (id = ${id}::int OR (${id}::int IS NULL AND name = ${idOrName}))
     RETURNING id, name`.execute(db);
-  // A process leasing the key's tokens drops the lease on the notification: in this
-  // process, before the revocation returns.
+  // A process leasing the key's tokens drops the lease on the notification (in this
+  // process before the revocation returns), and gives back one its statement under way
+  // takes, instead of spending it (token-leases.ts).
   await caughtUpAfter(db);
   return result.rows[0] ?? null;
 }

@@ -26,6 +26,11 @@ export interface Store {
   readonly dataDir: string | null;
   /** Committed writes of any process, for caches (change-feed.ts). */
   readonly changes: ChangeFeed;
+  /**
+   * Runs `task` on close, after the change feed closed (its subscribers were told `lost`)
+   * and before the connections end: a process's token leases go back to their buckets.
+   */
+  beforeClose(task: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -96,6 +101,7 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
     }),
   });
   let closed = false;
+  const closing: (() => Promise<void>)[] = [];
   const changes = embedded
     ? embeddedChangeFeed((onPayload) => embedded!.onChange(onPayload))
     : serverChangeFeed({
@@ -113,10 +119,14 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
     migrations,
     dataDir: embedded ? config.dataDir : null,
     changes,
+    beforeClose(task) {
+      closing.push(task);
+    },
     async close() {
       if (closed) return;
       closed = true;
       await changes.close();
+      await Promise.allSettled(closing.map((task) => task()));
       await db.destroy();
       // kysely ends the pool only if it ever used it; a store used through `pool` alone
       // (token buckets, health checks) would otherwise keep the process alive.

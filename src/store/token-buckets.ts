@@ -71,15 +71,6 @@ const ADMIT_SQL = `
   WHERE b.key_id = r.key_id
   RETURNING b.key_id, r.name, r.refill_rate, r.flow, b.tokens, b.refilled_at, r.balance > 0, r.lease`;
 
-/**
- * Authenticates a key by its hash and, in the same statement, refills its bucket and
- * charges `cost` when the balance is positive. `cost` 0 reads the bucket (refill applied).
- * Returns null for an unknown or revoked key.
- */
-export async function admitTokens(pool: pg.Pool, keyHash: string, nowMs: number, cost: number): Promise<BucketRow | null> {
-  return leaseTokens(pool, keyHash, nowMs, cost, { returned: 0, want: 0 });
-}
-
 export interface LeaseRequest {
   /** Unspent tokens of the caller's previous lease, given back first. */
   readonly returned: number;
@@ -87,7 +78,12 @@ export interface LeaseRequest {
   readonly want: number;
 }
 
-/** admitTokens that also takes back an old lease and hands out a new one, in the same statement. */
+/**
+ * Authenticates a key by its hash and, in the same statement, refills its bucket, takes
+ * back an old lease, charges `cost` when the balance is positive and hands out a new
+ * lease (`{ returned: 0, want: 0 }`: a plain admission). `cost` 0 reads the bucket
+ * (refill applied). Returns null for an unknown or revoked key.
+ */
 export async function leaseTokens(pool: pg.Pool, keyHash: string, nowMs: number, cost: number, lease: LeaseRequest): Promise<BucketRow | null> {
   const result = await pool.query<AdmitRow>({
     name: 'pricekeep_admit_tokens',

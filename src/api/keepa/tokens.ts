@@ -37,7 +37,7 @@ export async function chargeTokens(request: FastifyRequest, cost: number): Promi
   if (!keyHash) throw invalidKey();
   const context = request.server.pricekeep;
   const now = context.clock();
-  const admission = await tokenLeasesOf(context).admit(keyHash, cost);
+  const admission = await tokenLeasesOf(context, request.server.log).admit(keyHash, cost);
   if (!admission) throw invalidKey();
   const state = keepaState(request);
   state.bucket = admission.bucket;
@@ -56,7 +56,7 @@ export async function chargeMore(request: FastifyRequest, delta: number): Promis
   const state = keepaState(request);
   const bucket = state.bucket;
   if (delta === 0 || !bucket) return;
-  const row = await tokenLeasesOf(request.server.pricekeep).adjust(bucket.keyId, delta);
+  const row = await tokenLeasesOf(request.server.pricekeep, request.server.log).adjust(bucket.keyId, delta);
   if (!row) return;
   state.bucket = { ...bucket, tokensLeft: row.tokensLeft, refilledAt: row.refilledAt };
   state.consumed += delta;
