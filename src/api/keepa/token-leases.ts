@@ -218,7 +218,8 @@ export class TokenLeases {
       await this.giveBack(keyHash);
     } else {
       this.sizes.set(keyHash, first); // refused (too little left): start small again
-      if (asked > 0) this.refusedUntil.set(keyHash, row.refilledAt + REFILL_INTERVAL_MS);
+      // even the smallest lease refused: plain admissions till the refill (or plenty again)
+      if (asked > 0 && want <= first) this.refusedUntil.set(keyHash, row.refilledAt + REFILL_INTERVAL_MS);
     }
     return { admitted: row.admitted, bucket: { ...bucket, tokensLeft: row.tokens + row.leased } };
   }
