@@ -58,7 +58,7 @@ const UNSURE_SQLSTATE = /^(08|57|XX)/;
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** The database said the statement failed, or it was never sent: it changed nothing. */
-export function statementDidNotRun(error: unknown): boolean {
+function statementDidNotRun(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return false;
   if (CONNECT_ERRORS.has(code)) return true;
