@@ -1,7 +1,8 @@
 // Cache of serialised /product answers, one entry per product: keyed by the product's
 // version (product-versions.ts), the request's parameters and the Keepa minute (stats and
 // `days` depend on "now"). A write to the product changes its version, so the next request
-// misses; entries of old versions and minutes age out of the LRU. Bounded in bytes.
+// misses; entries of old versions and minutes age out of the LRU. Bounded in bytes (the
+// JSON and, once an entry has been served gzipped, its deflate data too).
 //
 // The version look-up is itself skipped while the store's change feed is live: a version
 // once read is trusted until a notification names the product (a write committed in any
@@ -122,7 +123,8 @@ export class ProductResponseCache {
         let offer = 0;
         return answer.products.map((product, j): Entry => {
           const stored = versions.has(missing[j]!);
-          return { part: new SplicePart(Buffer.from(JSON.stringify(product))), offers: stored ? (answer.offerCounts[offer++] ?? 0) : -1 };
+          const part = new SplicePart(Buffer.from(JSON.stringify(product)), (deflated, n) => this.grew(keys[query.asins.indexOf(missing[j]!)]!, deflated, n));
+          return { part, offers: stored ? (answer.offerCounts[offer++] ?? 0) : -1 };
         });
       });
       missing.forEach((asin, j) => {
@@ -177,17 +179,33 @@ export class ProductResponseCache {
     return entry;
   }
 
+  /** Bytes in the budget: the key, the JSON and its gzip copy once made (SplicePart.size). */
+  get size(): number {
+    return this.bytes;
+  }
+
   private put(key: string, entry: Entry): void {
-    const size = key.length + entry.part.bytes.length;
+    const size = key.length + entry.part.size;
     if (size > this.maxBytes / 4) return; // one huge product must not flush everything
     const old = this.entries.get(key);
-    if (old) this.bytes -= key.length + old.part.bytes.length;
+    if (old) this.bytes -= key.length + old.part.size;
     this.entries.set(key, entry);
     this.bytes += size;
+    this.evict();
+  }
+
+  /** A cached part was deflated (first gzip answer): its deflate data counts from now on. */
+  private grew(key: string, part: SplicePart, bytes: number): void {
+    if (this.entries.get(key)?.part !== part) return; // not (or no longer) cached: put counts it
+    this.bytes += bytes;
+    this.evict();
+  }
+
+  private evict(): void {
     for (const [oldest, value] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= oldest.length + value.part.bytes.length;
+      this.bytes -= oldest.length + value.part.size;
     }
   }
 }

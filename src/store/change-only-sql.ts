@@ -1,7 +1,8 @@
 // The change-only write as one SQL statement per kind of series. For every observed
 // (series, minute) it finds the value in force just before, compares, inserts the points
-// that differ, moves the series' cached tail forward and, for price series, the product's
-// last_price_change. The value in force at minute t is the later of
+// that differ, moves the series' cached tail forward, and touches the row of every product
+// it wrote a point of (a new row version: the cache's version, product-versions.ts), moving
+// last_price_change for price series. The value in force at minute t is the later of
 //   - the stored point at or before t: the cached tail when t >= last_t (no read of
 //     points at all on the common path), else one index probe of the hypertable, and
 //   - the previous observation of the same series in this call (written, or equal to
@@ -96,9 +97,13 @@ export async function recordNumericChanges(db: Db, input: NumericInput, options:
       UPDATE series s SET last_t = c.t, last_value = c.value, last_second = c.second
       FROM (SELECT DISTINCT ON (series_id) * FROM changed ORDER BY series_id, t DESC) c
       WHERE s.id = c.series_id AND (c.last_t IS NULL OR c.t >= c.last_t)
-    ), prices AS (
-      UPDATE products p SET last_price_change = greatest(p.last_price_change, c.t)
-      FROM (SELECT product_id, max(t) AS t FROM changed WHERE is_price GROUP BY product_id) c
+    ), touched AS (
+      -- Every product with a point written gets a new row version (its cache version,
+      -- product-versions.ts), and a price point also moves its lastPriceChange. One
+      -- UPDATE: two in one statement could not both apply to the same row.
+      UPDATE products p SET updated_at = now(),
+             last_price_change = greatest(p.last_price_change, c.t)
+      FROM (SELECT product_id, max(t) FILTER (WHERE is_price) AS t FROM changed GROUP BY product_id) c
       WHERE p.id = c.product_id
     )
     SELECT (SELECT count(*)::int FROM changed) AS written,
@@ -116,7 +121,7 @@ export async function recordTextChanges(db: Db, input: TextInput): Promise<Chang
   if (input.length === 0) return { written: 0, unmatched: 0 };
   const { rows } = await sql<ChangeCounts>`
     WITH observed AS (
-      SELECT DISTINCT ON (s.id, o.t) s.id AS series_id, o.t, o.vals, s.last_t, s.last_text
+      SELECT DISTINCT ON (s.id, o.t) s.id AS series_id, o.product_id, o.t, o.vals, s.last_t, s.last_text
       FROM (SELECT (e->>0)::int AS product_id, e->>1 AS name, (e->>2)::int AS t,
                    ARRAY(SELECT jsonb_array_elements_text(e->3)) AS vals, ord
             FROM jsonb_array_elements(${JSON.stringify(input)}::jsonb) WITH ORDINALITY AS j(e, ord)) o
@@ -128,7 +133,7 @@ export async function recordTextChanges(db: Db, input: TextInput): Promise<Chang
       SELECT o.*, lag(o.t) OVER w AS prev_t, lag(o.vals) OVER w AS prev_vals
       FROM observed o WHERE o.series_id IS NOT NULL WINDOW w AS (PARTITION BY o.series_id ORDER BY o.t)
     ), changed AS (
-      SELECT q.series_id, q.t, q.vals, q.last_t
+      SELECT q.series_id, q.product_id, q.t, q.vals, q.last_t
       FROM sequenced q
       LEFT JOIN LATERAL (
         SELECT p.t, p.vals FROM text_points p
@@ -151,6 +156,9 @@ export async function recordTextChanges(db: Db, input: TextInput): Promise<Chang
       UPDATE series s SET last_t = c.t, last_text = c.vals
       FROM (SELECT DISTINCT ON (series_id) * FROM changed ORDER BY series_id, t DESC) c
       WHERE s.id = c.series_id AND (c.last_t IS NULL OR c.t >= c.last_t)
+    ), touched AS (
+      -- a new row version for the cache (see the numeric statement)
+      UPDATE products p SET updated_at = now() WHERE p.id IN (SELECT product_id FROM changed)
     )
     SELECT (SELECT count(*)::int FROM changed) AS written,
            (SELECT count(*)::int FROM observed WHERE series_id IS NULL) AS unmatched`.execute(db);

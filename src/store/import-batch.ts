@@ -18,7 +18,7 @@ import type { NumericPoint } from '../keepa/history-series.js';
 import type { StoredProductParts } from '../keepa/product-object.js';
 import { copyText, PointCopyBuffer } from './copy-rows.js';
 import type { Database } from './db-types.js';
-import { addCodes, touchPriceChange, upsertProducts } from './products.js';
+import { addCodes, touchPriceChange, touchProducts, upsertProducts } from './products.js';
 import { seriesDigest, unchangedSeries } from './series-digest.js';
 import { createMissingSeries, refreshSeriesTails } from './series-rows.js';
 import { markSummariesStale } from './summary-refresh.js';
@@ -120,7 +120,8 @@ async function writeProducts(db: Kysely<Database>, items: readonly ImportItem[])
   return productIds;
 }
 
-type Merged = { inserted: number; updated: number };
+/** What a merge wrote, and the series it wrote points of. */
+type Merged = { inserted: number; updated: number; series: number[] };
 
 /** Staged points merged into `points`: Keepa's value wins where the minute is stored. */
 async function mergeStaged(client: pg.PoolClient, staged: PointCopyBuffer): Promise<Merged> {
@@ -133,21 +134,23 @@ async function mergeStaged(client: pg.PoolClient, staged: PointCopyBuffer): Prom
       SELECT series_id, t, value, second FROM import_points
       ON CONFLICT (series_id, t) DO UPDATE SET value = EXCLUDED.value, second = EXCLUDED.second
         WHERE (p.value, p.second) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.second)
-      RETURNING (xmax = 0) AS inserted)
-    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`);
+      RETURNING p.series_id, (xmax = 0) AS inserted)
+    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+           coalesce(array_agg(DISTINCT series_id), '{}') AS series FROM merged`);
   return rows[0]!;
 }
 
 async function mergeText(db: Kysely<Database>, entries: ReadonlyArray<[number, number, string[]]>): Promise<Merged> {
-  if (entries.length === 0) return { inserted: 0, updated: 0 };
+  if (entries.length === 0) return { inserted: 0, updated: 0, series: [] };
   const { rows } = await sql<Merged>`
     WITH merged AS (
       INSERT INTO text_points AS p (series_id, t, vals)
       SELECT (e->>0)::int, (e->>1)::int, ARRAY(SELECT jsonb_array_elements_text(e->2))
       FROM jsonb_array_elements(${JSON.stringify(entries)}::jsonb) AS e
       ON CONFLICT (series_id, t) DO UPDATE SET vals = EXCLUDED.vals WHERE p.vals IS DISTINCT FROM EXCLUDED.vals
-      RETURNING (xmax = 0) AS inserted)
-    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`.execute(db);
+      RETURNING p.series_id, (xmax = 0) AS inserted)
+    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+           coalesce(array_agg(DISTINCT series_id), '{}') AS series FROM merged`.execute(db);
   return rows[0]!;
 }
 
@@ -204,6 +207,8 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
   let updated = 0;
   await copyText(client, 'points', 'series_id, t, value, second', buffer.bytes());
 
+  /** Series that got a point (a product's row is touched for each, below). */
+  const pointsWritten = new Set(fresh.filter(([, points]) => points.length > 0).map(([id]) => id));
   buffer.clear();
   const changed = stored.filter(([id]) => !same.has(id));
   for (const [id] of changed) written.add(id);
@@ -212,12 +217,18 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
     const merged = await mergeStaged(client, buffer);
     inserted += merged.inserted;
     updated += merged.updated;
+    for (const id of merged.series) pointsWritten.add(id);
   }
   const text = await mergeText(db, textEntries);
   inserted += text.inserted;
   updated += text.updated;
+  for (const id of text.series) pointsWritten.add(id);
   // Skipped series hold the same points as before, hence the same tail.
   await refreshSeriesTails(db, [...written, ...textIds]);
+  // A product whose points changed gets a new row version even when its row was left as
+  // it was; one whose points did not keeps its version (a re-import drops no cached answer).
+  const productOf = new Map(seriesRows.map((r) => [r.id, r.product_id]));
+  await touchProducts(db, [...pointsWritten].map((id) => productOf.get(id)!));
   await client.query('COMMIT');
   const numericSeries = items.reduce((n, { parts }) => n + parts.numeric.size, 0);
   return { inserted, updated, unchanged: total - inserted - updated, series: numericSeries + textIds.length };

@@ -1,7 +1,9 @@
 // A product's version: the transaction id (xmin) of its row. Every write that changes what
-// /product answers (import, recordObservations) upserts the product row in the same
-// transaction, and an UPDATE always writes a new row version, so a changed xmin means the
-// product changed, in whatever process the write happened.
+// /product answers updates the product row in the same transaction: upsertProducts when
+// the row's fields change, touchProducts / the change-only statements when only its points
+// do (they touch exactly the products they wrote points of). An UPDATE always writes a new
+// row version, so a changed xmin means the product changed, in whatever process the write
+// happened, and a write that changed nothing (a re-import) leaves the version as it was.
 import { sql } from 'kysely';
 import type { Store } from './database.js';
 

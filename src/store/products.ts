@@ -80,13 +80,27 @@ export async function addCodes(db: Db, rows: ReadonlyArray<{ productId: number; 
     ON CONFLICT DO NOTHING`.execute(db);
 }
 
-/** Moves `last_price_change` forward to `at` (never back). */
+/**
+ * Moves `last_price_change` forward to `at` (never back). A row it would leave as it is is
+ * not written: a new row version drops the product's cached answers (product-versions.ts).
+ */
 export async function touchPriceChange(db: Db, changes: ReadonlyMap<number, number>): Promise<void> {
   if (changes.size === 0) return;
   await sql`
     UPDATE products p SET last_price_change = greatest(p.last_price_change, c.at)
     FROM unnest(${[...changes.keys()]}::int[], ${[...changes.values()]}::int[]) AS c(id, at)
-    WHERE p.id = c.id`.execute(db);
+    WHERE p.id = c.id AND p.last_price_change IS DISTINCT FROM greatest(p.last_price_change, c.at)`.execute(db);
+}
+
+/**
+ * A new row version for products whose series or points were written while their row was
+ * not (upsertProducts skips unchanged rows): the row's version is what caches key on and
+ * its UPDATE is what notifies them. Leaves meta's TOAST pointer as it is, so it is cheap.
+ */
+export async function touchProducts(db: Db, ids: Iterable<number>): Promise<void> {
+  const list = [...new Set(ids)];
+  if (list.length === 0) return;
+  await sql`UPDATE products SET updated_at = now() WHERE id = ANY(${list}::int[])`.execute(db);
 }
 
 export interface ProductRow {
