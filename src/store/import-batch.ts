@@ -93,8 +93,8 @@ function codesOf(meta: Record<string, unknown>): string[] {
   return codes;
 }
 
-/** Product rows, codes, price-change minutes and series rows; returns each product's id. */
-async function writeProducts(db: Kysely<Database>, items: readonly ImportItem[]): Promise<number[]> {
+/** Product rows, codes, price-change minutes and series rows; returns each product's id and those that got a new series. */
+async function writeProducts(db: Kysely<Database>, items: readonly ImportItem[]): Promise<{ productIds: number[]; newSeries: number[] }> {
   const products = await upsertProducts(db, items.map(({ parts }) => ({
     domainId: parts.domainId,
     asin: parts.asin,
@@ -115,9 +115,9 @@ async function writeProducts(db: Kysely<Database>, items: readonly ImportItem[])
     if (at !== null) priceChanges.set(productIds[i]!, at);
   });
   await touchPriceChange(db, priceChanges);
-  await createMissingSeries(db, items.flatMap(({ parts }, i) =>
+  const newSeries = await createMissingSeries(db, items.flatMap(({ parts }, i) =>
     [...parts.numeric.keys(), ...parts.text.keys()].map((name) => ({ productId: productIds[i]!, name }))));
-  return productIds;
+  return { productIds, newSeries };
 }
 
 /** What a merge wrote, and the series it wrote points of. */
@@ -161,7 +161,7 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
   // The merge and digest statements of a 100k-point batch are estimated far above
   // jit_above_cost, and compiling them took ~230 ms each, longer than they run.
   await client.query('SET LOCAL jit = off');
-  const productIds = await writeProducts(db, items);
+  const { productIds, newSeries } = await writeProducts(db, items);
   const { rows: seriesRows } = await client.query<{ id: number; product_id: number; name: string; last_t: number | null }>(
     'SELECT id, product_id, name, last_t FROM series WHERE product_id = ANY($1::int[])', [productIds]);
   const series = new Map(seriesRows.map((r) => [`${r.product_id}:${r.name}`, r]));
@@ -225,10 +225,10 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
   for (const id of text.series) pointsWritten.add(id);
   // Skipped series hold the same points as before, hence the same tail.
   await refreshSeriesTails(db, [...written, ...textIds]);
-  // A product whose points changed gets a new row version even when its row was left as
-  // it was; one whose points did not keeps its version (a re-import drops no cached answer).
+  // A product whose series or points changed gets a new row version even when its row was
+  // left as it was; one whose did not keeps its version (a re-import drops no cached answer).
   const productOf = new Map(seriesRows.map((r) => [r.id, r.product_id]));
-  await touchProducts(db, [...pointsWritten].map((id) => productOf.get(id)!));
+  await touchProducts(db, [...newSeries, ...[...pointsWritten].map((id) => productOf.get(id)!)]);
   await client.query('COMMIT');
   const numericSeries = items.reduce((n, { parts }) => n + parts.numeric.size, 0);
   return { inserted, updated, unchanged: total - inserted - updated, series: numericSeries + textIds.length };

@@ -17,16 +17,19 @@ export async function productSeriesIds(db: Db, productId: number, names: readonl
  * Creates the series rows that do not exist yet. Existing ones are filtered out before the
  * insert so that they draw no identity value (ON CONFLICT alone would burn one per row on
  * every call and exhaust the integer ids of a busy scheduler within years).
+ * Returns the product id of each row created (a new series is a change of the product).
  */
-export async function createMissingSeries(db: Db, wanted: ReadonlyArray<{ productId: number; name: string }>): Promise<void> {
-  if (wanted.length === 0) return;
-  await sql`
+export async function createMissingSeries(db: Db, wanted: ReadonlyArray<{ productId: number; name: string }>): Promise<number[]> {
+  if (wanted.length === 0) return [];
+  const { rows } = await sql<{ product_id: number }>`
     INSERT INTO series (product_id, name)
     SELECT DISTINCT w.product_id, w.name
     FROM unnest(${wanted.map((w) => w.productId)}::int[], ${wanted.map((w) => w.name)}::text[]) AS w(product_id, name)
     WHERE NOT EXISTS (SELECT 1 FROM series s WHERE s.product_id = w.product_id AND s.name = w.name)
     ORDER BY 1, 2
-    ON CONFLICT (product_id, name) DO NOTHING`.execute(db);
+    ON CONFLICT (product_id, name) DO NOTHING
+    RETURNING product_id`.execute(db);
+  return rows.map((r) => r.product_id);
 }
 
 /**
