@@ -101,10 +101,13 @@ export async function recordNumericChanges(db: Db, input: NumericInput, options:
       -- Every product with a point written gets a new row version (its cache version,
       -- product-versions.ts), and a price point also moves its lastPriceChange. One
       -- UPDATE: two in one statement could not both apply to the same row.
+      -- A row this transaction wrote already (its upsert) has its new version: left
+      -- alone unless its lastPriceChange moves.
       UPDATE products p SET updated_at = now(),
              last_price_change = greatest(p.last_price_change, c.t)
       FROM (SELECT product_id, max(t) FILTER (WHERE is_price) AS t FROM changed GROUP BY product_id) c
       WHERE p.id = c.product_id
+        AND (p.xmin <> pg_current_xact_id()::xid OR p.last_price_change IS DISTINCT FROM greatest(p.last_price_change, c.t))
     )
     SELECT (SELECT count(*)::int FROM changed) AS written,
            (SELECT count(*)::int FROM observed WHERE series_id IS NULL) AS unmatched,
@@ -158,7 +161,8 @@ export async function recordTextChanges(db: Db, input: TextInput): Promise<Chang
       WHERE s.id = c.series_id AND (c.last_t IS NULL OR c.t >= c.last_t)
     ), touched AS (
       -- a new row version for the cache (see the numeric statement)
-      UPDATE products p SET updated_at = now() WHERE p.id IN (SELECT product_id FROM changed)
+      UPDATE products p SET updated_at = now()
+      WHERE p.id IN (SELECT product_id FROM changed) AND p.xmin <> pg_current_xact_id()::xid
     )
     SELECT (SELECT count(*)::int FROM changed) AS written,
            (SELECT count(*)::int FROM observed WHERE series_id IS NULL) AS unmatched`.execute(db);

@@ -100,7 +100,8 @@ export async function touchPriceChange(db: Db, changes: ReadonlyMap<number, numb
 export async function touchProducts(db: Db, ids: Iterable<number>): Promise<void> {
   const list = [...new Set(ids)];
   if (list.length === 0) return;
-  await sql`UPDATE products SET updated_at = now() WHERE id = ANY(${list}::int[])`.execute(db);
+  // A row this transaction wrote already (upsertProducts) has its new version.
+  await sql`UPDATE products SET updated_at = now() WHERE id = ANY(${list}::int[]) AND xmin <> pg_current_xact_id()::xid`.execute(db);
 }
 
 export interface ProductRow {
