@@ -4,15 +4,6 @@ import type { Database } from './db-types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** The ids of one product's series by name, creating the missing ones. */
-export async function productSeriesIds(db: Db, productId: number, names: readonly string[]): Promise<Map<string, number>> {
-  if (names.length === 0) return new Map();
-  await createMissingSeries(db, names.map((name) => ({ productId, name })));
-  const { rows } = await sql<{ id: number; name: string }>`
-    SELECT id, name FROM series WHERE product_id = ${productId} AND name = ANY(${[...names]}::text[])`.execute(db);
-  return new Map(rows.map((r) => [r.name, r.id]));
-}
-
 /**
  * Creates the series rows that do not exist yet. Existing ones are filtered out before the
  * insert so that they draw no identity value (ON CONFLICT alone would burn one per row on
