@@ -9,35 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitKeepaProduct } from '../src/keepa/product-object.js';
 import { keepaNow } from '../src/keepa/time.js';
 import { responseCacheOf } from '../src/products/response-cache.js';
-import { FEED_APPLICATION_NAME, type ChangeListener } from '../src/store/change-feed.js';
+import { FEED_APPLICATION_NAME } from '../src/store/change-feed.js';
 import { importKeepaProduct, importKeepaProducts, recordObservations, type Store } from '../src/store/index.js';
 import { apiHarness, createKey, SimClock, url, type ApiHarness } from './helpers/api-server.js';
 import { serverTestUrl, testEngines } from './helpers/engines.js';
 import { KEEPA_FULL, keepaFixture } from './helpers/fixtures.js';
+import { feedState } from './helpers/feed-events.js';
 
 const ASIN = 'B0D8W1YVBX';
 const fixture = keepaFixture(KEEPA_FULL).products[0]!;
-
-/** Resolves when `store`'s feed next reports `event` (no sleeping: the feed says so). */
-function nextFeedEvent(store: Store, event: 'live' | 'lost'): Promise<void> {
-  return new Promise((resolve) => {
-    const listener: ChangeListener = {
-      changed: () => {},
-      live: () => event === 'live' && done(),
-      lost: () => event === 'lost' && done(),
-    };
-    let unsubscribe: (() => void) | null = null;
-    let finished = false;
-    const done = () => {
-      if (finished) return;
-      finished = true;
-      queueMicrotask(() => unsubscribe?.());
-      resolve();
-    };
-    unsubscribe = store.changes.subscribe(listener);
-    if (finished) unsubscribe();
-  });
-}
 
 describe.each(testEngines())('cached /product answers on $name', (engine) => {
   let harness: ApiHarness;
@@ -49,7 +29,7 @@ describe.each(testEngines())('cached /product answers on $name', (engine) => {
     app = await harness.server();
     key = await createKey(harness.store, 'feed', 100_000, harness.clock.ms);
     await importKeepaProduct(harness.store, splitKeepaProduct(fixture));
-    if (!harness.store.changes.isLive) await nextFeedEvent(harness.store, 'live');
+    await feedState(harness.store.changes, 'live');
   });
   afterAll(async () => harness?.close());
 
@@ -123,7 +103,7 @@ describe.runIf(serverTestUrl())('cached /product answers across processes on one
     app = await harness.server();
     key = await createKey(harness.store, 'feed', 100_000, harness.clock.ms);
     await importKeepaProduct(writer, splitKeepaProduct(fixture));
-    if (!harness.store.changes.isLive) await nextFeedEvent(harness.store, 'live');
+    await feedState(harness.store.changes, 'live');
   });
   afterAll(async () => {
     await writer?.close();
@@ -150,7 +130,7 @@ describe.runIf(serverTestUrl())('cached /product answers across processes on one
   it('with its listener gone, every request looks the version up (a write meanwhile shows), until it listens again', async () => {
     const cache = responseCacheOf(harness.store);
     await lastAmazonPrice();
-    const lost = nextFeedEvent(harness.store, 'lost');
+    const lost = feedState(harness.store.changes, 'lost');
     const admin = new pg.Client({ connectionString: harness.database.config.databaseUrl });
     await admin.connect();
     try {
@@ -173,7 +153,7 @@ describe.runIf(serverTestUrl())('cached /product answers across processes on one
     expect(await lastAmazonPrice()).toEqual([at, 444_44]);
     expect(cache.versionSkips).toBe(skips);
 
-    await nextFeedEvent(harness.store, 'live'); // reconnected (backoff): hits skip the look-up again
+    await feedState(harness.store.changes, 'live'); // reconnected (backoff): hits skip the look-up again
     await lastAmazonPrice();
     const relisted = cache.versionSkips;
     await lastAmazonPrice();

@@ -9,35 +9,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { splitKeepaProduct } from '../src/keepa/product-object.js';
 import { keepaNow } from '../src/keepa/time.js';
 import { responseCacheOf } from '../src/products/response-cache.js';
-import { FEED_APPLICATION_NAME, serverChangeFeed, type ChangeFeed, type ChangeListener } from '../src/store/change-feed.js';
+import { FEED_APPLICATION_NAME, serverChangeFeed, type ChangeFeed } from '../src/store/change-feed.js';
 import { importKeepaProduct, importKeepaProducts, openStore, recordObservations, type Store } from '../src/store/index.js';
 import type { ImportItem } from '../src/store/import-keepa.js';
 import { apiHarness, createKey, SimClock, url, type ApiHarness } from './helpers/api-server.js';
 import { serverTestUrl, testEngines } from './helpers/engines.js';
 import { KEEPA_FULL, keepaFixture } from './helpers/fixtures.js';
 import { startPgProxy, type PgProxy } from './helpers/pg-proxy.js';
+import { feedState } from './helpers/feed-events.js';
 
 const ASIN = 'B0D8W1YVBX';
 const fixture = keepaFixture(KEEPA_FULL).products[0]!;
 const isFeed = (name: string | null) => name === FEED_APPLICATION_NAME;
-
-/** Resolves when `feed` next reports `event` (at once if it already is in that state). */
-function next(feed: ChangeFeed, event: 'live' | 'lost'): Promise<void> {
-  if ((event === 'live') === feed.isLive) return Promise.resolve();
-  return new Promise((resolve) => {
-    let unsubscribe = () => {};
-    const done = () => {
-      queueMicrotask(() => unsubscribe());
-      resolve();
-    };
-    const listener: ChangeListener = {
-      changed: () => {},
-      live: () => event === 'live' && done(),
-      lost: () => event === 'lost' && done(),
-    };
-    unsubscribe = feed.subscribe(listener);
-  });
-}
 
 describe.runIf(serverTestUrl())('the server change feed behind a failing network path', () => {
   const engine = testEngines().find((e) => e.name === 'server')!;
@@ -78,18 +61,18 @@ describe.runIf(serverTestUrl())('the server change feed behind a failing network
 
   it('a ping that gets no reply loses the feed (no error from the socket), and it is live again once the path is back', async () => {
     const feed = proxiedFeed(50);
-    await next(feed, 'live');
+    await feedState(feed, 'live');
     proxy.blackhole(true);
-    await next(feed, 'lost'); // the OS would take ~15 min to fail the socket
+    await feedState(feed, 'lost'); // the OS would take ~15 min to fail the socket
     expect(feed.isLive).toBe(false);
     proxy.blackhole(false);
-    await next(feed, 'live'); // reconnected with backoff
+    await feedState(feed, 'live'); // reconnected with backoff
   });
 
   it('caughtUp on a silently dead connection resolves (never hangs, never rejects) and leaves the feed lost', async () => {
     const errors: Error[] = [];
     const feed = proxiedFeed(3_600_000, errors); // no ping: caughtUp alone must notice
-    await next(feed, 'live');
+    await feedState(feed, 'live');
     proxy.blackhole(true);
     await expect(feed.caughtUp()).resolves.toBeUndefined();
     expect(feed.isLive).toBe(false);
@@ -112,7 +95,7 @@ describe.runIf(serverTestUrl())('the server change feed behind a failing network
     await expect(feed.caughtUp()).resolves.toBeUndefined();
 
     proxy.dropNotifications(false);
-    await next(feed, 'live');
+    await feedState(feed, 'live');
     expect(lives).toBe(1);
   });
 
@@ -157,7 +140,7 @@ describe.runIf(serverTestUrl())('the server change feed behind a failing network
     it('falls back to the version look-up once caughtUp finds the connection dead, and skips it again when live', async () => {
       const cache = responseCacheOf(store);
       await lastAmazonPrice(); // subscribes the cache: the feed starts
-      await next(store.changes, 'live');
+      await feedState(store.changes, 'live');
       await lastAmazonPrice();
       const skips = cache.versionSkips;
       await lastAmazonPrice();
@@ -175,7 +158,7 @@ describe.runIf(serverTestUrl())('the server change feed behind a failing network
       expect(cache.versionSkips).toBe(lostSkips);
 
       proxy.blackhole(false);
-      await next(store.changes, 'live');
+      await feedState(store.changes, 'live');
       await lastAmazonPrice();
       const relisted = cache.versionSkips;
       await lastAmazonPrice();

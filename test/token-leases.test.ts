@@ -13,6 +13,7 @@ import { revokeApiKey } from '../src/store/api-keys.js';
 import type { Store } from '../src/store/index.js';
 import { apiHarness, createKey, silentLogger, url, type ApiHarness } from './helpers/api-server.js';
 import { serverTestUrl, testEngines } from './helpers/engines.js';
+import { feedState } from './helpers/feed-events.js';
 
 const RATE = 5; // capacity 300
 const CAPACITY = 300;
@@ -57,13 +58,6 @@ async function until(done: () => boolean, rounds = 400): Promise<boolean> {
   return done();
 }
 
-async function feedLive(store: Store): Promise<void> {
-  if (store.changes.isLive) return;
-  await new Promise<void>((resolve) => {
-    const off = store.changes.subscribe({ changed: () => {}, live: () => { queueMicrotask(() => off()); resolve(); }, lost: () => {} });
-  });
-}
-
 describe.each(testEngines())('token leases on $name', (engine) => {
   let harness: ApiHarness;
   let app: FastifyInstance;
@@ -71,7 +65,7 @@ describe.each(testEngines())('token leases on $name', (engine) => {
   beforeAll(async () => {
     harness = await apiHarness(engine);
     app = await harness.server();
-    await feedLive(harness.store);
+    await feedState(harness.store.changes, 'live');
   });
   afterAll(async () => harness?.close());
 
@@ -227,7 +221,7 @@ describe.each(testEngines())('token leases on $name', (engine) => {
     try {
       const store = await database.open();
       const key = await createKey(store, 'closing', RATE, harness.clock.ms);
-      await feedLive(store);
+      await feedState(store.changes, 'live');
       const leases = tokenLeasesOf({ store, clock: harness.clock.now }, silentLogger);
       expect((await leases.admit(hashApiKey(key), 1))?.admitted).toBe(true);
       const held = leases.outstanding(hashApiKey(key));
@@ -262,7 +256,7 @@ describe.runIf(serverTestUrl())('token leases of two API servers on one bucket',
     secondStore = await harness.database.open();
     for (const store of [harness.store, secondStore]) {
       apps.push(await harness.server({ store }));
-      await feedLive(store);
+      await feedState(store.changes, 'live');
     }
   });
   afterAll(async () => {
