@@ -4,21 +4,23 @@
 // shortcut (series-digest.ts) must never hide a change.
 import { describe, expect, it } from 'vitest';
 import { splitKeepaProduct, type StoredProductParts } from '../src/keepa/product-object.js';
-import { importKeepaProduct, recordObservations, type Store } from '../src/store/index.js';
+import { importKeepaProduct, readProducts, recordObservations, type Store } from '../src/store/index.js';
 import { testEngines, useTestStore } from './helpers/engines.js';
 import { KEEPA_FULL, KEEPA_LATER, keepaFixture } from './helpers/fixtures.js';
 
 const product = keepaFixture(KEEPA_FULL).products[0]!;
 
-/** Every stored point of the product as `name|t` → `value|second` (text: the values). */
+/**
+ * Every stored point of the product as `name|t` → `value|second` (text: the values), read
+ * back through readProducts: rows of `points` and the archive blob (point-archive.ts) alike.
+ */
 async function storedRows(store: Store, asin: string): Promise<Map<string, string>> {
-  const { rows } = await store.pool.query<{ key: string; row: string }>(`
-    SELECT s.name || '|' || p.t AS key, p.value || '|' || coalesce(p.second::text, '-') AS row
-    FROM points p JOIN series s ON s.id = p.series_id JOIN products x ON x.id = s.product_id WHERE x.asin = $1
-    UNION ALL
-    SELECT s.name || '|' || p.t, array_to_string(p.vals, ',')
-    FROM text_points p JOIN series s ON s.id = p.series_id JOIN products x ON x.id = s.product_id WHERE x.asin = $1`, [asin]);
-  return new Map(rows.map((r) => [r.key, r.row]));
+  const rows = new Map<string, string>();
+  const stored = (await readProducts(store, 1, [asin])).get(asin);
+  if (!stored) return rows;
+  for (const [name, points] of stored.numeric) for (const p of points) rows.set(`${name}|${p.t}`, `${p.value}|${p.second ?? '-'}`);
+  for (const [name, points] of stored.text) for (const p of points) rows.set(`${name}|${p.t}`, p.values.join(','));
+  return rows;
 }
 
 /** What the import has always written: the stored rows with Keepa's points laid over them. */

@@ -30,6 +30,17 @@ export interface SeriesTable {
   last_value: number | null;
   last_second: number | null;
   last_text: string[] | null;
+  cold_t: number | null;
+  cold_value: number | null;
+  cold_second: number | null;
+}
+
+export interface PointArchiveTable {
+  product_id: number;
+  points: number;
+  t_max: number | null;
+  best: boolean;
+  data: Buffer;
 }
 
 export interface PointsTable {
@@ -56,6 +67,7 @@ export interface Database {
   product_codes: ProductCodesTable;
   series: SeriesTable;
   points: PointsTable;
+  point_archive: PointArchiveTable;
   text_points: TextPointsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -19,6 +19,7 @@ import type { StoredProductParts } from '../keepa/product-object.js';
 import { copyText, PointCopyBuffer } from './copy-rows.js';
 import type { Database } from './db-types.js';
 import { addCodes, touchPriceChange, touchProducts, upsertProducts } from './products.js';
+import { archiveCutoff, ARCHIVE_AFTER_MINUTES, lockArchives, mergeByMinute, readArchives, takeColdRows, writeArchives, type SeriesPoints as ArchivedSeriesPoints } from './point-archive.js';
 import { seriesDigest, unchangedSeries } from './series-digest.js';
 import { createMissingSeries, refreshSeriesTails } from './series-rows.js';
 import { markSummariesStale } from './summary-refresh.js';
@@ -49,6 +50,8 @@ export interface BatchOptions {
   readonly copyFresh: boolean;
   /** Points is a hypertable with chunks of this many minutes (null: a plain table). */
   readonly chunkMinutes: number | null;
+  /** The archive cutoff (Keepa minute; default now − ARCHIVE_AFTER_MINUTES). */
+  readonly archiveBefore?: number;
 }
 
 type SeriesPoints = [id: number, points: readonly NumericPoint[]];
@@ -154,6 +157,83 @@ async function mergeText(db: Kysely<Database>, entries: ReadonlyArray<[number, n
   return rows[0]!;
 }
 
+type SeriesRow = { id: number; product_id: number; name: string; last_t: number | null; cold_t: number | null };
+
+/** The cold part of one imported history: its points before `split`, bound for the product's blob. */
+interface ColdPart {
+  readonly productId: number;
+  readonly series: SeriesRow;
+  readonly split: number;
+  readonly points: readonly NumericPoint[];
+}
+
+/**
+ * Where an imported history is cut: points before the minute go to the archive blob, the
+ * rest are rows of `points`. The archive cutoff, but never into the last 90 days of the
+ * series itself (the product list's 30-day value and the sparklines' 90 days are read in SQL
+ * from rows and the blob's tail, also under a clock set back to the data's time), and never
+ * before the end of what the blob holds already (a minute is in one place or the other).
+ */
+function splitMinute(row: SeriesRow, history: readonly NumericPoint[], archiveBefore: number): number {
+  const last = Math.max(history[history.length - 1]?.t ?? -Infinity, row.last_t ?? -Infinity);
+  const split = Math.min(archiveBefore, last - ARCHIVE_AFTER_MINUTES);
+  return row.cold_t === null ? split : Math.max(split, row.cold_t + 1);
+}
+
+/** Index of the first point at or after minute `t` (histories are in time order). */
+function firstAtOrAfter(points: readonly NumericPoint[], t: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const samePoint = (a: NumericPoint, b: NumericPoint) => a.value === b.value && a.second === b.second;
+
+/**
+ * The cold parts into their products' blobs: under each product's archive lock, the blob,
+ * the series' rows of `points` before the split (moved in: a minute is in one place), and
+ * the imported points merged by minute, Keepa's value winning. A blob nothing changed is
+ * not rewritten.
+ */
+async function writeCold(client: pg.PoolClient, parts: readonly ColdPart[]): Promise<Merged> {
+  const active = parts.filter((part) => part.points.length > 0);
+  if (active.length === 0) return { inserted: 0, updated: 0, series: [] };
+  const productIds = [...new Set(active.map((part) => part.productId))];
+  await lockArchives(client, productIds);
+  const taken = await takeColdRows(client, new Map(active
+    .filter((part) => part.series.last_t !== null)
+    .map((part) => [part.series.id, part.split])));
+  const blobs = await readArchives(client, productIds);
+  const writes = new Map<number, ArchivedSeriesPoints>(productIds.map((id) => [id, new Map(blobs.get(id) ?? [])]));
+  const rewrite = new Set<number>();
+  let inserted = 0;
+  let updated = 0;
+  const series: number[] = [];
+  for (const part of active) {
+    const archived = writes.get(part.productId)!;
+    const moved = taken.get(part.series.id) ?? [];
+    const base = mergeByMinute(archived.get(part.series.id), moved);
+    let i = 0;
+    let changes = 0;
+    for (const p of part.points) {
+      while (i < base.length && base[i]!.t < p.t) i++;
+      if (i < base.length && base[i]!.t === p.t) {
+        if (!samePoint(base[i]!, p)) (updated++, changes++);
+      } else (inserted++, changes++);
+    }
+    if (changes > 0) series.push(part.series.id);
+    if (changes > 0 || moved.length > 0) rewrite.add(part.productId);
+    archived.set(part.series.id, changes > 0 ? mergeByMinute(base, part.points) : base);
+  }
+  await writeArchives(client, [...rewrite].map((productId) => ({ productId, series: writes.get(productId)! })), 'fast');
+  return { inserted, updated, series };
+}
+
 /** Writes one batch in one transaction. */
 export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, items: readonly ImportItem[], options: BatchOptions): Promise<ImportCounts> {
   const { copyFresh, chunkMinutes } = options;
@@ -162,9 +242,11 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
   // jit_above_cost, and compiling them took ~230 ms each, longer than they run.
   await client.query('SET LOCAL jit = off');
   const { productIds, newSeries } = await writeProducts(db, items);
-  const { rows: seriesRows } = await client.query<{ id: number; product_id: number; name: string; last_t: number | null }>(
-    'SELECT id, product_id, name, last_t FROM series WHERE product_id = ANY($1::int[])', [productIds]);
+  const { rows: seriesRows } = await client.query<SeriesRow>(
+    'SELECT id, product_id, name, last_t, cold_t FROM series WHERE product_id = ANY($1::int[])', [productIds]);
   const series = new Map(seriesRows.map((r) => [`${r.product_id}:${r.name}`, r]));
+  const archiveBefore = options.archiveBefore ?? (await archiveCutoff(client));
+  const cold: ColdPart[] = [];
 
   /** Points COPYed straight into points. */
   const fresh: SeriesPoints[] = [];
@@ -174,9 +256,13 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
   const textIds: number[] = [];
   let total = 0;
   items.forEach(({ parts }, i) => {
-    for (const [name, points] of parts.numeric) {
+    for (const [name, history] of parts.numeric) {
       const row = series.get(`${productIds[i]}:${name}`)!;
-      total += points.length;
+      total += history.length;
+      const split = splitMinute(row, history, archiveBefore);
+      const k = firstAtOrAfter(history, split);
+      if (k > 0 || row.last_t !== null) cold.push({ productId: productIds[i]!, series: row, split, points: history.slice(0, k) });
+      const points = k === 0 ? history : history.slice(k);
       if (!copyFresh) stored.push([row.id, points]);
       else if (row.last_t === null) fresh.push([row.id, points]);
       else {
@@ -218,6 +304,13 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
     inserted += merged.inserted;
     updated += merged.updated;
     for (const id of merged.series) pointsWritten.add(id);
+  }
+  const archived = await writeCold(client, cold);
+  inserted += archived.inserted;
+  updated += archived.updated;
+  for (const id of archived.series) {
+    written.add(id);
+    pointsWritten.add(id);
   }
   const text = await mergeText(db, textEntries);
   inserted += text.inserted;

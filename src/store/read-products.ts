@@ -1,9 +1,11 @@
 // Reads stored products back as StoredProductParts (metadata + named series), for one or
-// many ASINs at once: one query for products, one for numeric and one for text points.
+// many ASINs at once: one query for products, one for numeric points with one for their
+// archived part (point-archive.ts), and one for text points.
 import type { NumericPoint, NumericSeriesName, TextPoint, TextSeriesName } from '../keepa/history-series.js';
 import { isTextSeries } from '../keepa/history-series.js';
 import type { StoredProductParts } from '../keepa/product-object.js';
 import type { Store } from './database.js';
+import { mergeByMinute, readArchivedSeries, windowPoints } from './point-archive.js';
 import { findProducts, type ProductRow } from './products.js';
 
 export interface StoredProduct extends StoredProductParts {
@@ -41,7 +43,7 @@ export function storedProductOf(row: ProductRow): StoredProduct {
   };
 }
 
-type NumericRow = [productId: number, name: string, ts: number[], values: number[], seconds: Array<number | null>];
+type NumericRow = [seriesId: number, productId: number, name: string, ts: number[] | null, values: number[] | null, seconds: Array<number | null> | null];
 type TextRow = [productId: number, name: string, t: number, vals: string[]];
 
 export async function readProducts(
@@ -69,35 +71,39 @@ export async function readProducts(
   // rows cost 4× more than the query itself on the embedded engine (every row is a
   // protocol message that PGlite and pg each parse); JSON.parse reads the arrays faster
   // than pg's parser of PostgreSQL array literals.
-  // Whole histories: one ordered index scan per series. A window: the carried-in point
-  // (last before `from`) comes first per series, re-timed to `from`.
+  // Whole histories: one ordered index scan per series. A window: the last point before
+  // `from` comes first per series (windowPoints re-times it to `from`).
+  // Every series row comes back, with null arrays when all its points are archived.
   const points = windowed
     ? `(SELECT t, value, second FROM points WHERE series_id = s.id AND t < $2 ORDER BY t DESC LIMIT 1)
        UNION ALL
        (SELECT t, value, second FROM points WHERE series_id = s.id AND t >= $2 AND t <= $3)`
     : `SELECT t, value, second FROM points WHERE series_id = s.id`;
-  const numeric = await store.pool.query<NumericRow>({
-    rowMode: 'array',
-    text: `
-      SELECT s.product_id, s.name, p.ts, p.vals, p.seconds
-      FROM series s
-      CROSS JOIN LATERAL (
-        SELECT array_to_json(array_agg(${windowed ? 'greatest(x.t, $2)' : 'x.t'} ORDER BY x.t)) AS ts,
-               array_to_json(array_agg(x.value ORDER BY x.t)) AS vals,
-               array_to_json(array_agg(x.second ORDER BY x.t)) AS seconds
-        FROM (${points}) x
-      ) p
-      WHERE s.product_id = ANY($1::int[]) AND p.ts IS NOT NULL`,
-    values: windowed ? [ids, from, to] : [ids],
-  });
-  for (const [productId, name, ts, vals, seconds] of numeric.rows) {
-    const points: NumericPoint[] = [];
-    for (let i = 0; i < ts.length; i++) {
-      // A point exactly at `from` replaces the carried-in one.
-      if (points.length > 0 && points[points.length - 1]!.t === ts[i]) points.pop();
-      points.push({ t: ts[i]!, value: vals[i]!, second: seconds[i] ?? null });
-    }
-    byId.get(productId)!.numeric.set(name as NumericSeriesName, points);
+  const [numeric, archived] = await Promise.all([
+    store.pool.query<NumericRow>({
+      rowMode: 'array',
+      text: `
+        SELECT s.id, s.product_id, s.name, p.ts, p.vals, p.seconds
+        FROM series s
+        CROSS JOIN LATERAL (
+          SELECT array_to_json(array_agg(x.t ORDER BY x.t)) AS ts,
+                 array_to_json(array_agg(x.value ORDER BY x.t)) AS vals,
+                 array_to_json(array_agg(x.second ORDER BY x.t)) AS seconds
+          FROM (${points}) x
+        ) p
+        WHERE s.product_id = ANY($1::int[]) AND s.last_text IS NULL`,
+      values: windowed ? [ids, from, to] : [ids],
+    }),
+    readArchivedSeries(store.pool, ids),
+  ]);
+  for (const [seriesId, productId, name, ts, vals, seconds] of numeric.rows) {
+    if (isTextSeries(name)) continue;
+    const hot: NumericPoint[] = [];
+    if (ts) for (let i = 0; i < ts.length; i++) hot.push({ t: ts[i]!, value: vals![i]!, second: seconds![i] ?? null });
+    const cold = archived.get(seriesId);
+    let merged = cold ? mergeByMinute(cold, hot) : hot;
+    if (windowed) merged = windowPoints(merged, from, to);
+    if (merged.length > 0) byId.get(productId)!.numeric.set(name as NumericSeriesName, merged);
   }
 
   const text = await store.pool.query<TextRow>({

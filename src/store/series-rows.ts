@@ -26,14 +26,19 @@ export async function createMissingSeries(db: Db, wanted: ReadonlyArray<{ produc
 /**
  * Recomputes the cached last point of these series from their points: one backward index
  * probe per series (DISTINCT ON over all their points sorted every point of a 100k-point
- * import batch).
+ * import batch), against the last archived point (point-archive.ts), the later winning.
  */
 export async function refreshSeriesTails(db: Db, seriesIds: readonly number[]): Promise<void> {
   if (seriesIds.length === 0) return;
   await sql`
     UPDATE series s SET last_t = l.t, last_value = l.value, last_second = l.second
     FROM unnest(${seriesIds}::int[]) AS ids(id)
-    CROSS JOIN LATERAL (SELECT t, value, second FROM points WHERE series_id = ids.id ORDER BY t DESC LIMIT 1) l
+    CROSS JOIN LATERAL (
+      SELECT x.* FROM (
+        (SELECT t, value, second FROM points WHERE series_id = ids.id ORDER BY t DESC LIMIT 1)
+        UNION ALL
+        SELECT c.cold_t, c.cold_value, c.cold_second FROM series c WHERE c.id = ids.id AND c.cold_t IS NOT NULL
+      ) x ORDER BY x.t DESC LIMIT 1) l
     WHERE s.id = ids.id`.execute(db);
   await sql`
     UPDATE series s SET last_t = l.t, last_text = l.vals
