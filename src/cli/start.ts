@@ -83,6 +83,9 @@ export function register(program: Command): void {
       // Notifications go out with the scheduler (both are the background half of `start`).
       const { startDispatcher } = await import('../../jobs/alerts-dispatcher.js');
       const dispatcher = options.scheduler ? startDispatcher({ store, config: config.alerts, worker: defaultWorkerName(), logger }) : null;
+      // Cold history into compressed blobs, daily, with the scheduler (the background half).
+      const { startArchiveJob } = await import('../../jobs/archive.js');
+      const archive = options.scheduler ? startArchiveJob({ store, logger }) : null;
       const unpublish = publishServer(store, admin, running, logger);
       collectStartupGarbage();
       await closeOnSignals(running, async () => {
@@ -91,6 +94,7 @@ export function register(program: Command): void {
         await scheduler?.stop();
         await summaries.stop();
         await dispatcher?.stop();
+        await archive?.stop();
         await scraper.close();
         await store.close();
       });

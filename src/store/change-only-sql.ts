@@ -54,12 +54,12 @@ export async function recordNumericChanges(db: Db, input: NumericInput, options:
     WITH observed AS (
       SELECT DISTINCT ON (s.id, o.t)
              s.id AS series_id, o.product_id, o.name, o.t, o.value, o.second, o.is_price,
-             s.last_t, s.last_value, s.last_second
+             s.last_t, s.last_value, s.last_second, s.cold_t, s.cold_value, s.cold_second
       FROM unnest(${input.productIds}::int[], ${input.names}::text[], ${input.ts}::int[],
                   ${input.values}::int[], ${input.seconds}::int[], ${input.isPrice}::bool[])
            WITH ORDINALITY AS o(product_id, name, t, value, second, is_price, ord)
       LEFT JOIN LATERAL (
-        SELECT s.id, s.last_t, s.last_value, s.last_second, s.last_text FROM series s
+        SELECT s.id, s.last_t, s.last_value, s.last_second, s.last_text, s.cold_t, s.cold_value, s.cold_second FROM series s
         WHERE s.product_id = o.product_id AND s.name = o.name LIMIT 1) s ON true
       ORDER BY s.id, o.t, o.ord DESC
     ), sequenced AS (
@@ -74,9 +74,16 @@ export async function recordNumericChanges(db: Db, input: NumericInput, options:
                   WHEN q.prev_t IS NOT NULL THEN q.prev_second END AS before_second
       FROM sequenced q
       LEFT JOIN LATERAL (
-        SELECT p.t, p.value, p.second FROM points p
-        WHERE q.t < q.last_t AND p.series_id = q.series_id AND p.t <= q.t
-        ORDER BY p.t DESC LIMIT 1
+        SELECT x.* FROM (
+          (SELECT p.t, p.value, p.second FROM points p
+           WHERE q.t < q.last_t AND p.series_id = q.series_id AND p.t <= q.t
+           ORDER BY p.t DESC LIMIT 1)
+          UNION ALL
+          -- the last archived point, when it is at or before t (a minute inside the archived
+          -- span is compared with the rows only: at worst a point equal to its archived
+          -- predecessor is kept, never one lost)
+          SELECT q.cold_t, q.cold_value, q.cold_second WHERE q.t < q.last_t AND q.cold_t <= q.t
+        ) x ORDER BY x.t DESC LIMIT 1
       ) older ON true
       CROSS JOIN LATERAL (
         SELECT CASE WHEN q.t >= q.last_t THEN q.last_t ELSE older.t END AS t,

@@ -5,6 +5,7 @@ export { readProducts, type StoredProduct, type ReadWindow } from './read-produc
 export { findProducts, asinsForCodes, type ProductRow } from './products.js';
 export { dbInfo, type DbInfo } from './db-info.js';
 export { compressOldChunks, compressAllChunks } from './compression.js';
+export { archiveColdPoints, ARCHIVE_AFTER_MINUTES, type ArchiveRunResult } from './point-archive.js';
 export { StoreError, type StoreErrorCode } from './store-error.js';
 export { migrate, listMigrations } from './migrate.js';
 export {

@@ -3,6 +3,7 @@
 // and paged in SQL (one index probe per product for the 30-day value).
 import { sql } from 'kysely';
 import type { Store } from './database.js';
+import { mergeByMinute, readArchivedSeries, windowPoints } from './point-archive.js';
 
 /** The series a row's "current price" comes from, in order of preference: New, Amazon, Buy Box. */
 export const LIST_PRICE_SERIES = ['csv:1', 'csv:0', 'csv:18'] as const;
@@ -71,13 +72,18 @@ export async function listProducts(store: Store, query: ListQuery): Promise<{ to
       SELECT f.*, cur.id AS price_series_id, cur.name AS price_series, cur.last_value AS current_price, ago.value AS price_30d_ago
       FROM filtered f
       LEFT JOIN LATERAL (
-        SELECT s.id, s.name, s.last_value FROM series s
+        SELECT s.id, s.name, s.last_value, s.cold_t, s.cold_value FROM series s
         WHERE s.product_id = f.product_id AND s.name = ANY(${[...LIST_PRICE_SERIES]}::text[]) AND s.last_value >= 0
         ORDER BY array_position(${[...LIST_PRICE_SERIES]}::text[], s.name) LIMIT 1
       ) cur ON true
       LEFT JOIN LATERAL (
-        SELECT value FROM points WHERE series_id = cur.id AND t <= ${query.now - 30 * 1440}::int
-        ORDER BY t DESC LIMIT 1
+        SELECT x.value FROM (
+          (SELECT t, value FROM points WHERE series_id = cur.id AND t <= ${query.now - 30 * 1440}::int
+           ORDER BY t DESC LIMIT 1)
+          UNION ALL
+          -- the last archived point (point-archive.ts keeps a series' last 90 days in rows)
+          SELECT cur.cold_t, cur.cold_value WHERE cur.cold_t <= ${query.now - 30 * 1440}::int
+        ) x ORDER BY x.t DESC LIMIT 1
       ) ago ON true
     )
     SELECT *, count(*) OVER () AS total FROM priced
@@ -110,27 +116,28 @@ export async function listProducts(store: Store, query: ListQuery): Promise<{ to
 export async function seriesWindows(store: Store, seriesIds: readonly number[], from: number): Promise<Map<number, { t: number[]; v: number[] }>> {
   const result = new Map<number, { t: number[]; v: number[] }>();
   if (seriesIds.length === 0) return result;
-  const { rows } = await store.pool.query<[number, number[], number[]]>({
+  const { rows } = await store.pool.query<[number, number, number, number[] | null, number[] | null]>({
     rowMode: 'array',
     text: `
-      SELECT s.id, array_to_json(array_agg(greatest(x.t, $2) ORDER BY x.t)), array_to_json(array_agg(x.value ORDER BY x.t))
+      SELECT s.id, s.product_id, s.cold_t, array_to_json(array_agg(x.t ORDER BY x.t)), array_to_json(array_agg(x.value ORDER BY x.t))
       FROM series s
-      CROSS JOIN LATERAL (
+      LEFT JOIN LATERAL (
         (SELECT t, value FROM points WHERE series_id = s.id AND t < $2 ORDER BY t DESC LIMIT 1)
         UNION ALL
         (SELECT t, value FROM points WHERE series_id = s.id AND t >= $2)
-      ) x
+      ) x ON true
       WHERE s.id = ANY($1::int[])
       GROUP BY s.id`,
     values: [[...seriesIds], from],
   });
-  for (const [id, t, v] of rows) {
-    // A point exactly at `from` replaces the carried-in one.
-    if (t.length > 1 && t[0] === t[1]) {
-      t.shift();
-      v.shift();
-    }
-    result.set(id, { t, v });
+  // The archived part matters only to a series with archived points at or after `from`
+  // (the value in force at `from` alone is the series' cold tail: those blobs are opened
+  // too, which is cheaper to get right than a second path).
+  const archived = await readArchivedSeries(store.pool, [...new Set(rows.filter(([, , coldT]) => coldT !== null).map(([, productId]) => productId))]);
+  for (const [id, , , ts, vs] of rows) {
+    const hot = (ts ?? []).flatMap((t, i) => (t === null ? [] : [{ t, value: vs![i]!, second: null }]));
+    const points = windowPoints(mergeByMinute(archived.get(id)?.map((p) => ({ ...p, second: null })), hot), from, Number.MAX_SAFE_INTEGER);
+    if (points.length > 0) result.set(id, { t: points.map((p) => p.t), v: points.map((p) => p.value) });
   }
   return result;
 }
