@@ -18,7 +18,8 @@ const asinOf = (i: number) => `B0TEST${String(i).padStart(4, '0')}`;
 async function pointsByAsin(store: Store): Promise<Map<string, number>> {
   const { rows } = await store.pool.query<{ asin: string; n: number }>(`
     SELECT p.asin, (SELECT count(*) FROM points x JOIN series s ON s.id = x.series_id WHERE s.product_id = p.id)
-                 + (SELECT count(*) FROM text_points x JOIN series s ON s.id = x.series_id WHERE s.product_id = p.id) AS n
+                 + (SELECT count(*) FROM text_points x JOIN series s ON s.id = x.series_id WHERE s.product_id = p.id)
+                 + coalesce((SELECT points FROM point_archive a WHERE a.product_id = p.id), 0) AS n
     FROM products p`);
   return new Map(rows.map((r) => [r.asin, Number(r.n)]));
 }

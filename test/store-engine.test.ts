@@ -13,6 +13,9 @@ import { EMBEDDED_SHARED_BUFFERS, patchSharedBuffers } from '../src/store/pglite
 import { serverEngineFor, serverTestUrl } from './helpers/engines.js';
 import { KEEPA_FULL, keepaFixture } from './helpers/fixtures.js';
 
+/** Imported history kept as rows of `points` (no archive blob): what TimescaleDB compression works on. */
+const AS_ROWS = { archiveBefore: -2147483648 };
+
 describe('embedded TimescaleDB', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pricekeep-test-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -61,9 +64,11 @@ describe('embedded TimescaleDB', () => {
   });
 
   it('compresses point chunks, reads the same arrays back and merges late scrapes into them', async () => {
-    const store = await openStore({ databaseUrl: undefined, dataDir });
+    // a data directory of its own: the product as rows only (no archive blob from the tests above)
+    const own = mkdtempSync(join(tmpdir(), 'pricekeep-test-'));
+    const store = await openStore({ databaseUrl: undefined, dataDir: own });
     try {
-      await importKeepaProduct(store, splitKeepaProduct(product));
+      await importKeepaProduct(store, splitKeepaProduct(product), AS_ROWS);
       const info = await dbInfo(store);
       expect(info.compression?.enabled).toBe(true);
       expect(await compressAllChunks(store)).toBeGreaterThan(0);
@@ -73,13 +78,13 @@ describe('embedded TimescaleDB', () => {
       const read = (await readProducts(store, 1, [product.asin])).get(product.asin)!;
       expect(assembleKeepaProduct(read).csv).toEqual(product.csv);
       // compressed chunks still take idempotent re-imports and new points
-      const again = await importKeepaProduct(store, splitKeepaProduct(product));
+      const again = await importKeepaProduct(store, splitKeepaProduct(product), AS_ROWS);
       expect(again.inserted + again.updated).toBe(0);
     } finally {
       await store.close();
     }
     // compressed chunks survive a restart (the TSL module must load on reopen)
-    const reopened = await openStore({ databaseUrl: undefined, dataDir });
+    const reopened = await openStore({ databaseUrl: undefined, dataDir: own });
     try {
       const read = (await readProducts(reopened, 1, [product.asin])).get(product.asin)!;
       expect(assembleKeepaProduct(read).csv).toEqual(product.csv);
@@ -96,6 +101,7 @@ describe('embedded TimescaleDB', () => {
       expect(stored.length).toBe(newPrices.length + 2);
     } finally {
       await reopened.close();
+      rmSync(own, { recursive: true, force: true });
     }
   });
 });

@@ -30,9 +30,9 @@ export function register(program: Command): void {
           const archived = await archiveColdPoints(store, {
             onProgress: ({ products, of, points }) => {
               // a line per ~5% (a run over a big store takes minutes)
-              if (products === of || products - shown >= Math.max(1, of / 20)) {
+              if (products === of || products - shown >= Math.max(1, (of ?? 2000) / 20)) {
                 shown = products;
-                stderr(`archive: ${products}/${of} products, ${points} points moved into blobs\n`);
+                stderr(`archive: ${products}${of === null ? '' : `/${of}`} products, ${points} points moved into blobs\n`);
               }
             },
           });

@@ -19,7 +19,7 @@ import type { StoredProductParts } from '../keepa/product-object.js';
 import { copyText, PointCopyBuffer } from './copy-rows.js';
 import type { Database } from './db-types.js';
 import { addCodes, touchPriceChange, touchProducts, upsertProducts } from './products.js';
-import { archiveCutoff, ARCHIVE_AFTER_MINUTES, lockArchives, mergeByMinute, readArchives, takeColdRows, writeArchives, type SeriesPoints as ArchivedSeriesPoints } from './point-archive.js';
+import { archiveCutoff, lockArchives, mergeByMinute, readArchives, takeColdRows, writeArchives, type SeriesPoints as ArchivedSeriesPoints } from './point-archive.js';
 import { seriesDigest, unchangedSeries } from './series-digest.js';
 import { createMissingSeries, refreshSeriesTails } from './series-rows.js';
 import { markSummariesStale } from './summary-refresh.js';
@@ -176,9 +176,12 @@ interface ColdPart {
  */
 function splitMinute(row: SeriesRow, history: readonly NumericPoint[], archiveBefore: number): number {
   const last = Math.max(history[history.length - 1]?.t ?? -Infinity, row.last_t ?? -Infinity);
-  const split = Math.min(archiveBefore, last - ARCHIVE_AFTER_MINUTES);
+  const split = Math.min(archiveBefore, last - KEEP_LAST_MINUTES);
   return row.cold_t === null ? split : Math.max(split, row.cold_t + 1);
 }
+
+/** The days of each imported history kept as rows whatever the clock (splitMinute). */
+const KEEP_LAST_MINUTES = 90 * 1440;
 
 /** Index of the first point at or after minute `t` (histories are in time order). */
 function firstAtOrAfter(points: readonly NumericPoint[], t: number): number {

@@ -30,6 +30,8 @@ export interface ImportOptions {
   readonly batchPoints?: number;
   /** Batches written at once (default 2 on a server, 1 embedded: PGlite has one session). */
   readonly concurrency?: number;
+  /** Points before this Keepa minute go into the archive blobs (default now − 30 days; tests of row storage set it far back). */
+  readonly archiveBefore?: number;
 }
 
 export interface ImportResult extends ImportCounts {
@@ -55,13 +57,13 @@ function isStatementError(error: unknown): boolean {
 }
 
 /** Writes `items` in one transaction, or product by product when the database refuses the batch. */
-async function writeIsolating(store: Store, items: readonly ImportItem[], events: ImportEvents): Promise<{ counts: ImportCounts; written: number }> {
+async function writeIsolating(store: Store, items: readonly ImportItem[], events: ImportEvents, archiveBefore: number | undefined): Promise<{ counts: ImportCounts; written: number }> {
   const client = await store.pool.connect();
   const db = kyselyOnClient(client);
   const chunkMinutes = store.timescaledb ? POINTS_CHUNK_MINUTES : null;
   try {
     try {
-      return { counts: await writeBatch(client, db, items, { copyFresh: true, chunkMinutes }), written: items.length };
+      return { counts: await writeBatch(client, db, items, { copyFresh: true, chunkMinutes, archiveBefore }), written: items.length };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       if (!isStatementError(error)) throw error;
@@ -70,7 +72,7 @@ async function writeIsolating(store: Store, items: readonly ImportItem[], events
     let written = 0;
     for (const item of items) {
       try {
-        counts = add(counts, await writeBatch(client, db, [item], { copyFresh: false, chunkMinutes }));
+        counts = add(counts, await writeBatch(client, db, [item], { copyFresh: false, chunkMinutes, archiveBefore }));
         written++;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
@@ -120,7 +122,7 @@ export async function importKeepaProducts(
     batchKeys = new Set();
     batchPoints = 0;
     // Not awaited: the caller goes on reading the next batch meanwhile.
-    const done: Promise<void> = writeIsolating(store, items, events).then(
+    const done: Promise<void> = writeIsolating(store, items, events, options.archiveBefore).then(
       ({ counts: written, written: n }) => {
         counts = add(counts, written);
         products += n;
@@ -161,9 +163,9 @@ export async function importKeepaProducts(
 }
 
 /** One product in one transaction; a product the database refuses throws. */
-export async function importKeepaProduct(store: Store, parts: StoredProductParts): Promise<ImportCounts> {
+export async function importKeepaProduct(store: Store, parts: StoredProductParts, options: Pick<ImportOptions, 'archiveBefore'> = {}): Promise<ImportCounts> {
   let refused: Error | null = null;
-  const result = await importKeepaProducts(store, [{ index: 0, parts }], { onRejected: (_, error) => (refused = error) });
+  const result = await importKeepaProducts(store, [{ index: 0, parts }], { onRejected: (_, error) => (refused = error) }, options);
   if (refused) throw refused;
   return { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, series: result.series };
 }

@@ -14,8 +14,12 @@ import type { NumericPoint } from '../keepa/history-series.js';
 import type { Store } from './database.js';
 import { decodeArchive, encodeArchive, type ArchiveEffort } from './point-codec.js';
 
-/** Points older than this (Keepa minutes before now) are archived. */
-export const ARCHIVE_AFTER_MINUTES = 90 * 1440;
+/**
+ * Points older than this (Keepa minutes before now) are archived: TimescaleDB's compression
+ * age (compress_after, schema 002), so that on a hypertable whole chunks go into blobs
+ * before they would be compressed, and are then dropped.
+ */
+export const ARCHIVE_AFTER_MINUTES = 30 * 1440;
 
 /** Advisory-lock class of archive blobs ("PKAR"); the second key is the product id. */
 const LOCK_CLASS = 0x504b4152 | 0;
@@ -153,20 +157,35 @@ export async function writeArchives(client: pg.PoolClient, writes: readonly Arch
   }
 }
 
-/** Rows of `points` of each series before its own cutoff, deleted and returned by series. */
+/**
+ * Rows of `points` of each series before its own cutoff, deleted and returned by series.
+ * Most series have none (their rows are their last days): one read finds those that do,
+ * and only they are deleted (a DELETE on a hypertable costs a plan over every chunk).
+ */
 export async function takeColdRows(client: pg.PoolClient, cutoffs: ReadonlyMap<number, number>): Promise<SeriesPoints> {
   const taken: SeriesPoints = new Map();
   if (cutoffs.size === 0) return taken;
-  const { rows } = await client.query<[number, number, number, number | null]>({
-    rowMode: 'array',
-    text: `DELETE FROM points p USING unnest($1::int[], $2::int[]) AS c(id, cutoff)
-           WHERE p.series_id = c.id AND p.t < c.cutoff RETURNING p.series_id, p.t, p.value, p.second`,
-    values: [[...cutoffs.keys()], [...cutoffs.values()]],
-  });
-  for (const [id, t, value, second] of rows) {
-    let points = taken.get(id);
-    if (!points) taken.set(id, (points = []));
-    points.push({ t, value, second });
+  const { rows: found } = await client.query<{ id: number; cutoff: number }>(
+    `SELECT c.id, c.cutoff FROM unnest($1::int[], $2::int[]) AS c(id, cutoff)
+     WHERE EXISTS (SELECT 1 FROM points p WHERE p.series_id = c.id AND p.t < c.cutoff)`,
+    [[...cutoffs.keys()], [...cutoffs.values()]]);
+  const byCutoff = new Map<number, number[]>();
+  for (const { id, cutoff } of found) {
+    let ids = byCutoff.get(cutoff);
+    if (!ids) byCutoff.set(cutoff, (ids = []));
+    ids.push(id);
+  }
+  for (const [cutoff, ids] of byCutoff) {
+    const { rows } = await client.query<[number, number, number, number | null]>({
+      rowMode: 'array',
+      text: 'DELETE FROM points WHERE series_id = ANY($1::int[]) AND t < $2 RETURNING series_id, t, value, second',
+      values: [ids, cutoff],
+    });
+    for (const [id, t, value, second] of rows) {
+      let points = taken.get(id);
+      if (!points) taken.set(id, (points = []));
+      points.push({ t, value, second });
+    }
   }
   for (const points of taken.values()) points.sort((a, b) => a.t - b.t);
   return taken;
@@ -177,7 +196,8 @@ export interface ArchiveRunOptions {
   readonly before?: number;
   /** Products per transaction (default 50). */
   readonly batchProducts?: number;
-  readonly onProgress?: (done: { products: number; of: number; points: number }) => void;
+  /** After each batch: products folded so far, of how many (null: not known up front), points moved. */
+  readonly onProgress?: (done: { products: number; of: number | null; points: number }) => void;
 }
 
 export interface ArchiveRunResult {
@@ -189,76 +209,153 @@ export interface ArchiveRunResult {
   readonly droppedChunks: number;
 }
 
+/** Series rows of these products, grouped as the blobs are. */
+async function seriesOf(client: pg.PoolClient, productIds: readonly number[]): Promise<Array<{ id: number; product_id: number }>> {
+  const { rows } = await client.query<{ id: number; product_id: number }>(
+    'SELECT id, product_id FROM series WHERE product_id = ANY($1::int[])', [[...productIds]]);
+  return rows;
+}
+
+/** In one transaction: each product's blob with `rows` (by series) merged in, the rows winning. */
+async function foldIn(client: pg.PoolClient, productIds: readonly number[], read: (seriesIds: number[]) => Promise<SeriesPoints>): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SET LOCAL jit = off');
+    await lockArchives(client, productIds);
+    const series = await seriesOf(client, productIds);
+    const rows = await read(series.map((r) => r.id));
+    const blobs = await readArchives(client, productIds);
+    const writes = new Map<number, SeriesPoints>(productIds.map((id) => [id, new Map()]));
+    let moved = 0;
+    for (const { id, product_id } of series) {
+      const taken = rows.get(id) ?? [];
+      moved += taken.length;
+      const points = mergeByMinute(blobs.get(product_id)?.get(id), taken);
+      if (points.length > 0) writes.get(product_id)!.set(id, points);
+    }
+    await writeArchives(client, [...writes].map(([productId, series]) => ({ productId, series })), 'best');
+    await client.query('COMMIT');
+    return moved;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+/** Runs `task` on a connection of its own; a connection that failed is not given back. */
+async function onClient<T>(store: Store, task: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await store.pool.connect();
+  try {
+    const result = await task(client);
+    client.release();
+    return result;
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
+}
+
+function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+type Progress = ArchiveRunOptions['onProgress'];
+
 /**
- * The archive run: moves every row of `points` older than the cutoff into its product's
- * blob and re-encodes the blobs an import wrote fast, at the best compression, a batch of
- * products per transaction; then drops the chunks of `points` it emptied.
+ * TimescaleDB: each chunk wholly before the cutoff goes into the blobs a batch of products
+ * per transaction (its rows read, not deleted: a DELETE there costs milliseconds a row),
+ * then is dropped whole, under its lock, if it still holds exactly the rows that were
+ * folded in (a count and a hash sum over them); a chunk a late write changed meanwhile is
+ * kept, its rows winning over their copies in the blobs, and goes next time.
+ */
+async function archiveChunks(store: Store, cutoff: number, size: number, progress: Progress): Promise<{ products: number; points: number; dropped: number }> {
+  const { rows: chunks } = await sql<{ name: string }>`
+    SELECT format('%I.%I', chunk_schema, chunk_name) AS name FROM timescaledb_information.chunks
+    WHERE hypertable_name = 'points' AND range_end_integer <= ${cutoff} ORDER BY range_start_integer`.execute(store.db);
+  const digest = (from: string, where = '') =>
+    `SELECT count(*)::int8 AS n, coalesce(sum(hashtextextended(series_id || ',' || t || ',' || value || ',' || coalesce(second::text, ''), 0)::numeric), 0)::text AS h FROM ${from} ${where}`;
+  let products = 0;
+  let points = 0;
+  let dropped = 0;
+  for (const { name } of chunks) {
+    const { rows } = await store.pool.query<{ id: number }>(
+      `SELECT DISTINCT s.product_id AS id FROM ${name} c JOIN series s ON s.id = c.series_id ORDER BY 1`);
+    let n = 0n;
+    let h = 0n;
+    for (const batch of batches(rows.map((r) => r.id), size)) {
+      points += await onClient(store, (client) => foldIn(client, batch, async (seriesIds) => {
+        const { rows: sums } = await client.query<{ n: string; h: string }>(digest(name, 'WHERE series_id = ANY($1::int[])'), [seriesIds]);
+        n += BigInt(sums[0]!.n);
+        h += BigInt(sums[0]!.h);
+        return rowsOf(client, `SELECT series_id, t, value, second FROM ${name} WHERE series_id = ANY($1::int[])`, [seriesIds]);
+      }));
+      products += batch.length;
+      progress?.({ products, of: null, points });
+    }
+    dropped += await onClient(store, async (client) => {
+      await client.query('BEGIN');
+      try {
+        await client.query(`LOCK TABLE ${name} IN EXCLUSIVE MODE`);
+        const { rows: now } = await client.query<{ n: string; h: string }>(digest(name));
+        const same = BigInt(now[0]!.n) === n && BigInt(now[0]!.h) === h;
+        if (same) await client.query(`DROP TABLE ${name}`);
+        await client.query('COMMIT');
+        return same ? 1 : 0;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    });
+  }
+  return { products, points, dropped };
+}
+
+/** Rows as series id → points in time order. */
+async function rowsOf(client: pg.PoolClient, text: string, values: unknown[]): Promise<SeriesPoints> {
+  const { rows } = await client.query<[number, number, number, number | null]>({ rowMode: 'array', text, values });
+  const result: SeriesPoints = new Map();
+  for (const [id, t, value, second] of rows) {
+    let points = result.get(id);
+    if (!points) result.set(id, (points = []));
+    points.push({ t, value, second });
+  }
+  for (const points of result.values()) points.sort((a, b) => a.t - b.t);
+  return result;
+}
+
+/**
+ * The archive run: every row of `points` older than the cutoff into its product's blob
+ * (TimescaleDB: chunk by chunk, each dropped after; plain PostgreSQL: rows deleted as they
+ * go), then the blobs an import wrote fast re-encoded at the best compression.
  */
 export async function archiveColdPoints(store: Store, options: ArchiveRunOptions = {}): Promise<ArchiveRunResult> {
   const cutoff = options.before ?? (await archiveCutoff(store.pool));
-  const { rows } = await store.pool.query<{ id: number }>(
-    `SELECT DISTINCT s.product_id AS id FROM points p JOIN series s ON s.id = p.series_id WHERE p.t < $1
-     UNION SELECT product_id FROM point_archive WHERE NOT best ORDER BY 1`,
-    [cutoff],
-  );
-  const productIds = rows.map((r) => r.id);
-  const batchSize = Math.max(1, options.batchProducts ?? 50);
-  let moved = 0;
-  for (let start = 0; start < productIds.length; start += batchSize) {
-    const batch = productIds.slice(start, start + batchSize);
-    const client = await store.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL jit = off');
-      await lockArchives(client, batch);
-      const { rows: seriesRows } = await client.query<{ id: number; product_id: number }>(
-        'SELECT id, product_id FROM series WHERE product_id = ANY($1::int[])', [batch]);
-      const taken = await takeColdRows(client, new Map(seriesRows.map((r) => [r.id, cutoff])));
-      const archived = await readArchivedSeries(client, batch);
-      const writes = new Map<number, SeriesPoints>(batch.map((id) => [id, new Map()]));
-      for (const { id, product_id } of seriesRows) {
-        const points = mergeByMinute(archived.get(id), taken.get(id) ?? []);
-        if (points.length > 0) writes.get(product_id)!.set(id, points);
-        moved += taken.get(id)?.length ?? 0;
-      }
-      await writeArchives(client, [...writes].map(([productId, series]) => ({ productId, series })), 'best');
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').then(() => client.release(), (broken: Error) => client.release(broken));
-      throw error;
+  const size = Math.max(1, options.batchProducts ?? 50);
+  let products = 0;
+  let points = 0;
+  let droppedChunks = 0;
+  if (store.timescaledb) {
+    ({ products, points, dropped: droppedChunks } = await archiveChunks(store, cutoff, size, options.onProgress));
+  } else {
+    const { rows } = await store.pool.query<{ id: number }>(
+      'SELECT DISTINCT s.product_id AS id FROM points p JOIN series s ON s.id = p.series_id WHERE p.t < $1 ORDER BY 1', [cutoff]);
+    for (const batch of batches(rows.map((r) => r.id), size)) {
+      points += await onClient(store, (client) => foldIn(client, batch, (seriesIds) => rowsOf(client,
+        'DELETE FROM points WHERE series_id = ANY($1::int[]) AND t < $2 RETURNING series_id, t, value, second', [seriesIds, cutoff])));
+      products += batch.length;
+      options.onProgress?.({ products, of: rows.length, points });
     }
-    client.release();
-    options.onProgress?.({ products: Math.min(productIds.length, start + batchSize), of: productIds.length, points: moved });
+    // What the deletes left behind is room for the next writes only after a vacuum.
+    if (points > 0) await store.pool.query('VACUUM points');
   }
-  const droppedChunks = store.timescaledb ? await dropEmptyChunks(store, cutoff) : 0;
-  // What the moves left behind is space for the next writes only after a vacuum.
-  if (moved > 0) await store.pool.query('VACUUM points');
-  return { products: productIds.length, points: moved, droppedChunks };
-}
-
-/** Drops the chunks of `points` wholly before `cutoff` that hold no row (checked under the chunk's lock). */
-async function dropEmptyChunks(store: Store, cutoff: number): Promise<number> {
-  const { rows } = await sql<{ name: string }>`
-    SELECT format('%I.%I', chunk_schema, chunk_name) AS name FROM timescaledb_information.chunks
-    WHERE hypertable_name = 'points' AND range_end_integer <= ${cutoff}
-    ORDER BY range_start_integer`.execute(store.db);
-  let dropped = 0;
-  for (const { name } of rows) {
-    const client = await store.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE`);
-      const { rows: any } = await client.query(`SELECT 1 FROM ${name} LIMIT 1`);
-      if (any.length === 0) {
-        await client.query(`DROP TABLE ${name}`);
-        dropped++;
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').then(() => client.release(), (broken: Error) => client.release(broken));
-      throw error;
-    }
-    client.release();
+  // Blobs an import wrote fast (a fold above rewrote its products' at the best already).
+  const { rows: fast } = await store.pool.query<{ id: number }>('SELECT product_id AS id FROM point_archive WHERE NOT best ORDER BY 1');
+  for (const batch of batches(fast.map((r) => r.id), size)) {
+    await onClient(store, (client) => foldIn(client, batch, async () => new Map()));
+    products += batch.length;
+    options.onProgress?.({ products, of: null, points });
   }
-  return dropped;
+  return { products, points, droppedChunks };
 }
