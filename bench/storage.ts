@@ -16,14 +16,19 @@ import type { Benchmark, BenchOptions, BenchRow } from './bench-types.js';
 import { embeddedDatabase } from './bench-db.js';
 import { realShapedProducts } from './keepa-shapes.js';
 
+/** Series of a synthetic product (the real fixtures' products have 23.7 numeric series on average). */
+export const SERIES_PER_PRODUCT = 24;
+
 export async function synthetic(store: Store, series: number, perSeries: number, log: BenchOptions['log']): Promise<string> {
   // Keepa minutes ascending with gaps of 1 min to ~1 day; values: a price that changes
-  // every few points, -1 for ~5% of points, ranks for every 4th series. Four series per
-  // product (the archive keeps a blob per product); series ids 1…N in a fresh database.
+  // every few points, -1 for ~5% of points, ranks for every 4th series. The archive keeps a
+  // blob per product: SERIES_PER_PRODUCT series to a product, as many as the real products
+  // have (23.7); series ids 1…N in a fresh database.
   await sql`INSERT INTO products (domain_id, asin)
-            SELECT 1, 'S' || lpad(g::text, 9, '0') FROM generate_series(1, ${Math.ceil(series / 4)}::int) g`.execute(store.db);
+            SELECT 1, 'S' || lpad(g::text, 9, '0') FROM generate_series(1, ${Math.ceil(series / SERIES_PER_PRODUCT)}::int) g`.execute(store.db);
   await sql`INSERT INTO series (product_id, name)
-            SELECT (s - 1) / 4 + 1, 'csv:' || ((s - 1) % 4) FROM generate_series(1, ${series}::int) s ORDER BY s`.execute(store.db);
+            SELECT (s - 1) / ${SERIES_PER_PRODUCT}::int + 1, 'csv:' || ((s - 1) % ${SERIES_PER_PRODUCT}::int)
+            FROM generate_series(1, ${series}::int) s ORDER BY s`.execute(store.db);
   for (let first = 1; first <= series; first += 2000) {
     const last = Math.min(series, first + 1999);
     await sql`
@@ -36,7 +41,7 @@ export async function synthetic(store: Store, series: number, perSeries: number,
       FROM generate_series(${first}::int, ${last}::int) s, generate_series(0, ${perSeries - 1}) n`.execute(store.db);
     log(`storage: ${last}/${series} series`);
   }
-  return `synthetic, ${series.toLocaleString('en-US')} series × ${perSeries} points`;
+  return `synthetic, ${series.toLocaleString('en-US')} series × ${perSeries} points, ${SERIES_PER_PRODUCT} series a product`;
 }
 
 export async function realShaped(store: Store, products: number, log: BenchOptions['log']): Promise<string> {

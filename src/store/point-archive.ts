@@ -264,42 +264,51 @@ function batches<T>(items: readonly T[], size: number): T[][] {
 type Progress = ArchiveRunOptions['onProgress'];
 
 /**
- * TimescaleDB: each chunk wholly before the cutoff goes into the blobs a batch of products
- * per transaction (its rows read, not deleted: a DELETE there costs milliseconds a row),
- * then is dropped whole, under its lock, if it still holds exactly the rows that were
- * folded in (a count and a hash sum over them); a chunk a late write changed meanwhile is
- * kept, its rows winning over their copies in the blobs, and goes next time.
+ * TimescaleDB: the rows of the chunks wholly before the cutoff go into the blobs, a batch
+ * of products per transaction (rows read, not deleted: a DELETE there costs milliseconds a
+ * row), then each such chunk is dropped whole, under its lock, if it still holds exactly
+ * the rows that were folded in (a count and a hash sum per chunk); a chunk a late write
+ * changed meanwhile is kept, its rows winning over their copies in the blobs, for next time.
  */
 async function archiveChunks(store: Store, cutoff: number, size: number, progress: Progress): Promise<{ products: number; points: number; dropped: number }> {
-  const { rows: chunks } = await sql<{ name: string }>`
-    SELECT format('%I.%I', chunk_schema, chunk_name) AS name FROM timescaledb_information.chunks
+  const { rows: chunks } = await sql<{ name: string; oid: number; end: number }>`
+    SELECT format('%I.%I', chunk_schema, chunk_name) AS name, format('%I.%I', chunk_schema, chunk_name)::regclass::oid::int8 AS oid,
+           range_end_integer AS end
+    FROM timescaledb_information.chunks
     WHERE hypertable_name = 'points' AND range_end_integer <= ${cutoff} ORDER BY range_start_integer`.execute(store.db);
-  const digest = (from: string, where = '') =>
-    `SELECT count(*)::int8 AS n, coalesce(sum(hashtextextended(series_id || ',' || t || ',' || value || ',' || coalesce(second::text, ''), 0)::numeric), 0)::text AS h FROM ${from} ${where}`;
-  let products = 0;
+  if (chunks.length === 0) return { products: 0, points: 0, dropped: 0 };
+  const below = Math.max(...chunks.map((c) => Number(c.end)));
+  const hash = `hashtextextended(series_id || ',' || t || ',' || value || ',' || coalesce(second::text, ''), 0)::numeric`;
+  const { rows: products } = await store.pool.query<{ id: number }>(
+    `SELECT DISTINCT s.product_id AS id FROM points p JOIN series s ON s.id = p.series_id WHERE p.t < $1 ORDER BY 1`, [below]);
+  /** Per chunk oid: rows folded in, and the sum of their hashes. */
+  const folded = new Map<string, { n: bigint; h: bigint }>();
+  let done = 0;
   let points = 0;
+  for (const batch of batches(products.map((r) => r.id), size)) {
+    points += await onClient(store, (client) => foldIn(client, batch, async (seriesIds) => {
+      const { rows: sums } = await client.query<{ oid: string; n: string; h: string }>(
+        `SELECT tableoid::int8::text AS oid, count(*)::text AS n, sum(${hash})::text AS h FROM points
+         WHERE series_id = ANY($1::int[]) AND t < $2 GROUP BY tableoid`, [seriesIds, below]);
+      for (const { oid, n, h } of sums) {
+        const sum = folded.get(oid) ?? { n: 0n, h: 0n };
+        folded.set(oid, { n: sum.n + BigInt(n), h: sum.h + BigInt(h) });
+      }
+      return rowsOf(client, 'SELECT series_id, t, value, second FROM points WHERE series_id = ANY($1::int[]) AND t < $2', [seriesIds, below]);
+    }));
+    done += batch.length;
+    progress?.({ products: done, of: products.length, points });
+  }
   let dropped = 0;
-  for (const { name } of chunks) {
-    const { rows } = await store.pool.query<{ id: number }>(
-      `SELECT DISTINCT s.product_id AS id FROM ${name} c JOIN series s ON s.id = c.series_id ORDER BY 1`);
-    let n = 0n;
-    let h = 0n;
-    for (const batch of batches(rows.map((r) => r.id), size)) {
-      points += await onClient(store, (client) => foldIn(client, batch, async (seriesIds) => {
-        const { rows: sums } = await client.query<{ n: string; h: string }>(digest(name, 'WHERE series_id = ANY($1::int[])'), [seriesIds]);
-        n += BigInt(sums[0]!.n);
-        h += BigInt(sums[0]!.h);
-        return rowsOf(client, `SELECT series_id, t, value, second FROM ${name} WHERE series_id = ANY($1::int[])`, [seriesIds]);
-      }));
-      products += batch.length;
-      progress?.({ products, of: null, points });
-    }
+  for (const { name, oid } of chunks) {
+    const expected = folded.get(String(oid)) ?? { n: 0n, h: 0n };
     dropped += await onClient(store, async (client) => {
       await client.query('BEGIN');
       try {
         await client.query(`LOCK TABLE ${name} IN EXCLUSIVE MODE`);
-        const { rows: now } = await client.query<{ n: string; h: string }>(digest(name));
-        const same = BigInt(now[0]!.n) === n && BigInt(now[0]!.h) === h;
+        const { rows: [now] } = await client.query<{ n: string; h: string | null }>(
+          `SELECT count(*)::text AS n, coalesce(sum(${hash}), 0)::text AS h FROM ${name}`);
+        const same = BigInt(now!.n) === expected.n && BigInt(now!.h!) === expected.h;
         if (same) await client.query(`DROP TABLE ${name}`);
         await client.query('COMMIT');
         return same ? 1 : 0;
@@ -309,7 +318,7 @@ async function archiveChunks(store: Store, cutoff: number, size: number, progres
       }
     });
   }
-  return { products, points, dropped };
+  return { products: done, points, dropped };
 }
 
 /** Rows as series id → points in time order. */
@@ -351,11 +360,14 @@ export async function archiveColdPoints(store: Store, options: ArchiveRunOptions
     if (points > 0) await store.pool.query('VACUUM points');
   }
   // Blobs an import wrote fast (a fold above rewrote its products' at the best already).
+  const folded = products;
   const { rows: fast } = await store.pool.query<{ id: number }>('SELECT product_id AS id FROM point_archive WHERE NOT best ORDER BY 1');
   for (const batch of batches(fast.map((r) => r.id), size)) {
     await onClient(store, (client) => foldIn(client, batch, async () => new Map()));
     products += batch.length;
     options.onProgress?.({ products, of: null, points });
   }
+  // Rewritten blobs leave dead TOAST behind: room for the next ones only after a vacuum.
+  if (products > folded || points > 0) await store.pool.query('VACUUM point_archive');
   return { products, points, droppedChunks };
 }
