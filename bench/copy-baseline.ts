@@ -4,11 +4,19 @@
 import { sql } from 'kysely';
 import { copyText, pointLine } from '../src/store/copy-rows.js';
 import type { Store } from '../src/store/index.js';
+import { readArchivedSeries } from '../src/store/point-archive.js';
 
 export type PointRow = { series_id: number; t: number; value: number; second: number | null };
 
-export const readPoints = async (store: Store, order: 'series_id, t' | 't, series_id' = 'series_id, t') =>
-  (await store.pool.query<PointRow>(`SELECT series_id, t, value, second FROM points ORDER BY ${order}`)).rows;
+/** Every stored numeric point: rows of `points` and the archive blobs' (point-archive.ts). */
+export async function readPoints(store: Store, order: 'series_id, t' | 't, series_id' = 'series_id, t'): Promise<PointRow[]> {
+  const rows = (await store.pool.query<PointRow>('SELECT series_id, t, value, second FROM points')).rows;
+  const { rows: products } = await store.pool.query<{ id: number }>('SELECT product_id AS id FROM point_archive');
+  for (const [id, points] of await readArchivedSeries(store.pool, products.map((p) => p.id))) {
+    for (const p of points) rows.push({ series_id: id, t: p.t, value: p.value, second: p.second });
+  }
+  return rows.sort(order === 'series_id, t' ? (a, b) => a.series_id - b.series_id || a.t - b.t : (a, b) => a.t - b.t || a.series_id - b.series_id);
+}
 
 /**
  * ms to COPY `rows` into a fresh bare table (the text is built before the clock starts);

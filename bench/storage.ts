@@ -1,5 +1,5 @@
 // Storage: bytes per stored numeric point after the daily archive run (jobs/archive.ts:
-// points older than 90 days into a compressed blob per product, point-codec.ts), on the
+// points older than 30 days into a compressed blob per product, point-codec.ts), on the
 // embedded TimescaleDB, on two generators: the synthetic one (irregular gaps, long runs of
 // the same price, -1 out-of-stock spells, drifting ranks, generated in SQL) and real-shaped
 // Keepa products (bench/keepa-shapes.ts: the real fixtures' histories replayed, shifted and
@@ -97,7 +97,7 @@ async function measure(label: string, fill: (store: Store) => Promise<string>, l
     const what = await fill(store);
     const before = await dbInfo(store);
     log(`storage ${label}: archiving (${((performance.now() - start) / 1000).toFixed(0)} s so far)`);
-    // What the daily archive job does (jobs/archive.ts): everything older than 90 days (all
+    // What the daily archive job does (jobs/archive.ts): everything older than 30 days (all
     // of these histories) into per-product blobs at the best compression, then the chunks left.
     const archiveStart = performance.now();
     const archived = await archiveColdPoints(store, {

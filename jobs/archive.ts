@@ -1,4 +1,4 @@
-// The archive job (issue 16): once a day, rows of `points` older than 90 days move into
+// The archive job (issue 16): once a day, rows of `points` older than 30 days move into
 // their products' compressed blobs (point-archive.ts), blobs an import wrote fast are
 // re-encoded at the best compression, and on TimescaleDB the chunks left are compressed
 // (compression.ts). Two processes may both run it: the per-product archive locks make the

@@ -1,6 +1,6 @@
 -- Cold history (issue 16, src/store/point-archive.ts): the numeric points of a product older
--- than the archive cutoff (90 days), as one compressed blob per product (point-codec.ts),
--- ~1.6–1.9 bytes a point where TimescaleDB's compression leaves 3.7–4.3 and a plain table
+-- than the archive cutoff (30 days), as one compressed blob per product (point-codec.ts),
+-- ~1.8 bytes a point all told where TimescaleDB's compression left 3.7–4.3 and a plain table
 -- ~86. Points newer than the cutoff, and late writes into archived time until the daily
 -- archive run folds them in, stay rows of `points`; reads merge the two, a row of `points`
 -- winning over the blob at the same minute.

@@ -20,7 +20,7 @@ export function register(program: Command): void {
   viaServer(program.command('db'))
     .description('show the database engine, TimescaleDB version, counts and on-disk size')
     .option('--json', 'print JSON')
-    .option('--compress', 'archive points older than 90 days into compressed per-product blobs, and compress point chunks older than 30 days, now')
+    .option('--compress', 'archive points older than 30 days into compressed per-product blobs, and compress point chunks older than 30 days, now')
     .option('--compress-all', 'as --compress, then compress every point chunk whatever its age or size')
     .action(async (options: { json?: boolean; compress?: boolean; compressAll?: boolean }) => {
       await withStore(async (store) => {

@@ -1,7 +1,7 @@
 // The cold-history blob (issue 16): every archived numeric point of one product in one
 // brotli-compressed byte string. TimescaleDB's integer codec (delta-delta + simple-8b, no
 // entropy coding) spends 3.2–3.6 bytes a point on its column data alone; this spends
-// ~1.6–1.9 on the same histories, for three reasons measured in scripts/storage-blob-floor.ts:
+// ~1.6 on the same histories (npm run bench -- --only storage), for three reasons:
 //   - columns, not rows: a product's time gaps, then its value changes, then its seconds,
 //     each as varints, so that like bytes sit next to like;
 //   - brotli over the whole product, whose window reaches across its series (the rank and
