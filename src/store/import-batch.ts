@@ -203,8 +203,7 @@ const samePoint = (a: NumericPoint, b: NumericPoint) => a.value === b.value && a
  * the imported points merged by minute, Keepa's value winning. A blob nothing changed is
  * not rewritten.
  */
-async function writeCold(client: pg.PoolClient, parts: readonly ColdPart[]): Promise<Merged> {
-  const active = parts.filter((part) => part.points.length > 0);
+async function writeCold(client: pg.PoolClient, active: readonly ColdPart[]): Promise<Merged> {
   if (active.length === 0) return { inserted: 0, updated: 0, series: [] };
   const productIds = [...new Set(active.map((part) => part.productId))];
   await lockArchives(client, productIds);
@@ -264,7 +263,7 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
       total += history.length;
       const split = splitMinute(row, history, archiveBefore);
       const k = firstAtOrAfter(history, split);
-      if (k > 0 || row.last_t !== null) cold.push({ productId: productIds[i]!, series: row, split, points: history.slice(0, k) });
+      if (k > 0) cold.push({ productId: productIds[i]!, series: row, split, points: history.slice(0, k) });
       const points = k === 0 ? history : history.slice(k);
       if (!copyFresh) stored.push([row.id, points]);
       else if (row.last_t === null) fresh.push([row.id, points]);

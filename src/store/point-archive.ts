@@ -175,19 +175,11 @@ export async function takeColdRows(client: pg.PoolClient, cutoffs: ReadonlyMap<n
     if (!ids) byCutoff.set(cutoff, (ids = []));
     ids.push(id);
   }
+  // Each group holds other series than the rest: their maps join without a merge.
   for (const [cutoff, ids] of byCutoff) {
-    const { rows } = await client.query<[number, number, number, number | null]>({
-      rowMode: 'array',
-      text: 'DELETE FROM points WHERE series_id = ANY($1::int[]) AND t < $2 RETURNING series_id, t, value, second',
-      values: [ids, cutoff],
-    });
-    for (const [id, t, value, second] of rows) {
-      let points = taken.get(id);
-      if (!points) taken.set(id, (points = []));
-      points.push({ t, value, second });
-    }
+    const rows = await rowsOf(client, 'DELETE FROM points WHERE series_id = ANY($1::int[]) AND t < $2 RETURNING series_id, t, value, second', [ids, cutoff]);
+    for (const [id, points] of rows) taken.set(id, points);
   }
-  for (const points of taken.values()) points.sort((a, b) => a.t - b.t);
   return taken;
 }
 

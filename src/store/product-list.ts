@@ -116,10 +116,10 @@ export async function listProducts(store: Store, query: ListQuery): Promise<{ to
 export async function seriesWindows(store: Store, seriesIds: readonly number[], from: number): Promise<Map<number, { t: number[]; v: number[] }>> {
   const result = new Map<number, { t: number[]; v: number[] }>();
   if (seriesIds.length === 0) return result;
-  const { rows } = await store.pool.query<[number, number, number, number[] | null, number[] | null]>({
+  const { rows } = await store.pool.query<[number, number, number | null, number | null, Array<number | null> | null, number[] | null]>({
     rowMode: 'array',
     text: `
-      SELECT s.id, s.product_id, s.cold_t, array_to_json(array_agg(x.t ORDER BY x.t)), array_to_json(array_agg(x.value ORDER BY x.t))
+      SELECT s.id, s.product_id, s.cold_t, s.cold_value, array_to_json(array_agg(x.t ORDER BY x.t)), array_to_json(array_agg(x.value ORDER BY x.t))
       FROM series s
       LEFT JOIN LATERAL (
         (SELECT t, value FROM points WHERE series_id = s.id AND t < $2 ORDER BY t DESC LIMIT 1)
@@ -130,13 +130,16 @@ export async function seriesWindows(store: Store, seriesIds: readonly number[], 
       GROUP BY s.id`,
     values: [[...seriesIds], from],
   });
-  // The archived part matters only to a series with archived points at or after `from`
-  // (the value in force at `from` alone is the series' cold tail: those blobs are opened
-  // too, which is cheaper to get right than a second path).
-  const archived = await readArchivedSeries(store.pool, [...new Set(rows.filter(([, , coldT]) => coldT !== null).map(([, productId]) => productId))]);
-  for (const [id, , , ts, vs] of rows) {
+  // Archived points: a series whose last archived point is before `from` needs only that
+  // point (what was in force at `from`, unless a row is later); only a blob that reaches
+  // into the window (an import under a clock set back) is opened.
+  const open = rows.filter(([, , coldT]) => coldT !== null && coldT >= from).map(([, productId]) => productId);
+  const archived = await readArchivedSeries(store.pool, [...new Set(open)]);
+  for (const [id, , coldT, coldValue, ts, vs] of rows) {
+    // no row at all: the lateral join gave one NULL
     const hot = (ts ?? []).flatMap((t, i) => (t === null ? [] : [{ t, value: vs![i]!, second: null }]));
-    const points = windowPoints(mergeByMinute(archived.get(id)?.map((p) => ({ ...p, second: null })), hot), from, Number.MAX_SAFE_INTEGER);
+    const cold = coldT === null ? [] : coldT < from ? [{ t: coldT, value: coldValue!, second: null }] : archived.get(id) ?? [];
+    const points = windowPoints(mergeByMinute(cold, hot), from, Number.MAX_SAFE_INTEGER);
     if (points.length > 0) result.set(id, { t: points.map((p) => p.t), v: points.map((p) => p.value) });
   }
   return result;
