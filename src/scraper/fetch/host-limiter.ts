@@ -44,10 +44,11 @@ export class HostLimiter {
     return state;
   }
 
-  private async slot(state: HostState, signal?: AbortSignal): Promise<void> {
+  /** Takes a slot; true when the request had to queue for it. */
+  private async slot(state: HostState, signal?: AbortSignal): Promise<boolean> {
     if (state.active < this.concurrency) {
       state.active++;
-      return;
+      return false;
     }
     await new Promise<void>((resolve, reject) => {
       const grant = () => {
@@ -63,12 +64,13 @@ export class HostLimiter {
       signal?.addEventListener('abort', onAbort, { once: true });
       state.queue.push(grant); // release() hands its slot over: active stays counted
     });
+    return true;
   }
 
   async acquire(host: string, signal?: AbortSignal): Promise<HostPermit> {
     const started = this.clock.now();
     const state = this.state(host);
-    await this.slot(state, signal);
+    const queued = await this.slot(state, signal);
     let released = false;
     const release = () => {
       if (released) return;
@@ -82,7 +84,10 @@ export class HostLimiter {
       const now = this.clock.now();
       const start = Math.max(now, state.nextStart);
       state.nextStart = start + interval;
-      await this.clock.sleep(start - now, signal);
+      // Nothing to wait for: no timer, and no wait reported (a sleep(0) on a busy machine
+      // took milliseconds that were scheduling, not the limiter holding the request).
+      if (start > now) await this.clock.sleep(start - now, signal);
+      else if (!queued) return { waitedMs: 0, release };
     } catch (error) {
       release();
       throw error;
