@@ -102,4 +102,21 @@ describe.each(testEngines())('Keepa import into stored series on $name', (engine
     expect(counts.inserted).toBeGreaterThan(0);
     expect(await importKeepaProduct(db.store, later)).toMatchObject({ inserted: 0, updated: 0 });
   });
+
+  it('keeps text values exactly, whatever COPY and array literals would read into them', async () => {
+    // Each one means something to COPY text (backslash, tab, newline, \N) or to an array
+    // literal (quotes, braces, commas, NULL, the empty string).
+    const odd = ['a"b', 'back\\slash', 'tab\there', 'line\nbreak', '\\N', 'NULL', '', '{x,y}', 'c,d', 'ü €'];
+    const t0 = product.csv[0][0] as number;
+    const flat = odd.flatMap((value, i) => [t0 + i, value]);
+    const fresh = splitKeepaProduct({ ...product, buyBoxSellerIdHistory: flat });
+    await importKeepaProduct(db.store, fresh); // empty series: COPY straight into text_points
+    const stored = (await readProducts(db.store, 1, [product.asin])).get(product.asin)!;
+    expect(stored.text.get('buyBoxSellerIdHistory')!.map((p) => p.values[0])).toEqual(odd);
+    // A later capture with one value changed: the staged merge path.
+    const changed = splitKeepaProduct({ ...product, buyBoxSellerIdHistory: flat.map((v, i) => (i === 1 ? 'x\t"y"' : v)) });
+    expect(await importKeepaProduct(db.store, changed)).toMatchObject({ inserted: 0, updated: 1 });
+    const again = (await readProducts(db.store, 1, [product.asin])).get(product.asin)!;
+    expect(again.text.get('buyBoxSellerIdHistory')!.map((p) => p.values[0])).toEqual(['x\t"y"', ...odd.slice(1)]);
+  });
 });

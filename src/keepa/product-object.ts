@@ -31,7 +31,7 @@ export interface StoredProductParts {
   readonly asin: string;
   /** Every non-history field, exactly as Keepa sent it (`reviews` without its two histories). */
   readonly meta: Record<string, unknown>;
-  readonly numeric: Map<NumericSeriesName, NumericPoint[]>;
+  readonly numeric: Map<NumericSeriesName, readonly NumericPoint[]>;
   readonly text: Map<TextSeriesName, TextPoint[]>;
 }
 

@@ -43,9 +43,18 @@ export function storableParts(parts: StoredProductParts): { parts: StoredProduct
   return { parts: { ...parts, meta, text }, cleaned: cleaned.count };
 }
 
-function productItem(index: number, json: unknown): ProductItem {
+/**
+ * Whether a product's JSON text may hold what storableParts replaces: NUL and lone
+ * surrogates can only arrive as \u escapes (JSON forbids raw control characters, and
+ * decoded UTF-8 has no lone surrogates). Most products have none and skip the walk.
+ */
+const MAY_NEED_CLEANING = /\\u(?:0000|[dD][89a-fA-F])/;
+
+function productItem(index: number, json: unknown, text?: string): ProductItem {
   try {
-    return { kind: 'product', index, ...storableParts(splitKeepaProduct(json)) };
+    const parts = splitKeepaProduct(json);
+    if (text !== undefined && !MAY_NEED_CLEANING.test(text)) return { kind: 'product', index, parts, cleaned: 0 };
+    return { kind: 'product', index, ...storableParts(parts) };
   } catch (error) {
     return { kind: 'rejected', index, message: `products[${index}]: ${(error as Error).message}` };
   }
@@ -80,7 +89,7 @@ export async function* productsOfStream(chunks: AsyncIterable<Buffer>): AsyncGen
         index++;
         continue;
       }
-      yield productItem(index++, json);
+      yield productItem(index++, json, text);
     }
   }
   let rest: unknown;

@@ -77,3 +77,15 @@ export class PointCopyBuffer {
     this.buffer = bigger;
   }
 }
+
+/** A text[] as a COPY text field: an array literal with every element quoted. */
+function textArrayField(values: readonly string[]): string {
+  const literal = `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+  // COPY's own escapes on top (a backslash of the literal is doubled again).
+  return literal.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+}
+
+/** One COPY text line of a text point (series_id, t, vals). */
+export function textPointLine(seriesId: number, t: number, values: readonly string[]): string {
+  return `${seriesId}\t${t}\t${textArrayField(values)}\n`;
+}

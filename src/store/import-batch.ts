@@ -9,14 +9,17 @@
 //     it, when the stored points over its range are exactly it (a re-import), is not sent at
 //     all (series-digest.ts);
 //   - the rest: COPY into a staging table, then one merge (Keepa's value wins at a minute
-//     already stored, every other stored point is kept).
+//     already stored, every other stored point is kept);
+//   - points older than the archive cutoff (and than the series' last 90 days) go into the
+//     product's archive blob instead (writeCold);
+//   - text points: COPY straight into text_points for empty series, else staged and merged.
 // A COPY that meets a stored minute anyway (a tail cache out of date) fails the batch, which
 // is then written again product by product through the merge alone (import-keepa.ts).
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { NumericPoint } from '../keepa/history-series.js';
 import type { StoredProductParts } from '../keepa/product-object.js';
-import { copyText, PointCopyBuffer } from './copy-rows.js';
+import { copyText, PointCopyBuffer, textPointLine } from './copy-rows.js';
 import type { Database } from './db-types.js';
 import { addCodes, touchPriceChange, touchProducts, upsertProducts } from './products.js';
 import { archiveCutoff, lockArchives, mergeByMinute, readArchives, takeColdRows, writeArchives, type SeriesPoints as ArchivedSeriesPoints } from './point-archive.js';
@@ -143,17 +146,24 @@ async function mergeStaged(client: pg.PoolClient, staged: PointCopyBuffer): Prom
   return rows[0]!;
 }
 
-async function mergeText(db: Kysely<Database>, entries: ReadonlyArray<[number, number, string[]]>): Promise<Merged> {
+type TextEntry = [seriesId: number, t: number, values: readonly string[]];
+
+const textLines = (entries: readonly TextEntry[]) => entries.map(([id, t, values]) => textPointLine(id, t, values)).join('');
+
+/** Text points merged into `text_points` through COPY into a staging table (as mergeStaged). */
+async function mergeText(client: pg.PoolClient, entries: readonly TextEntry[]): Promise<Merged> {
   if (entries.length === 0) return { inserted: 0, updated: 0, series: [] };
-  const { rows } = await sql<Merged>`
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS import_text_points
+    (series_id integer, t integer, vals text[]) ON COMMIT DELETE ROWS`);
+  await copyText(client, 'import_text_points', 'series_id, t, vals', textLines(entries));
+  const { rows } = await client.query<Merged>(`
     WITH merged AS (
       INSERT INTO text_points AS p (series_id, t, vals)
-      SELECT (e->>0)::int, (e->>1)::int, ARRAY(SELECT jsonb_array_elements_text(e->2))
-      FROM jsonb_array_elements(${JSON.stringify(entries)}::jsonb) AS e
+      SELECT series_id, t, vals FROM import_text_points
       ON CONFLICT (series_id, t) DO UPDATE SET vals = EXCLUDED.vals WHERE p.vals IS DISTINCT FROM EXCLUDED.vals
       RETURNING p.series_id, (xmax = 0) AS inserted)
     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
-           coalesce(array_agg(DISTINCT series_id), '{}') AS series FROM merged`.execute(db);
+           coalesce(array_agg(DISTINCT series_id), '{}') AS series FROM merged`);
   return rows[0]!;
 }
 
@@ -254,7 +264,9 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
   const fresh: SeriesPoints[] = [];
   /** Points of stored series up to their last minute: digest, else merge. */
   const stored: SeriesPoints[] = [];
-  const textEntries: Array<[number, number, string[]]> = [];
+  /** Text points of empty series, COPYed straight into text_points; the others are merged. */
+  const freshText: TextEntry[] = [];
+  const textEntries: TextEntry[] = [];
   const textIds: number[] = [];
   let total = 0;
   items.forEach(({ parts }, i) => {
@@ -278,7 +290,8 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
     for (const [name, points] of parts.text) {
       const row = series.get(`${productIds[i]}:${name}`)!;
       textIds.push(row.id);
-      for (const p of points) textEntries.push([row.id, p.t, [...p.values]]);
+      const into = copyFresh && row.last_t === null ? freshText : textEntries;
+      for (const p of points) into.push([row.id, p.t, p.values]);
       total += points.length;
     }
   });
@@ -314,12 +327,15 @@ export async function writeBatch(client: pg.PoolClient, db: Kysely<Database>, it
     written.add(id);
     pointsWritten.add(id);
   }
-  const text = await mergeText(db, textEntries);
+  await copyText(client, 'text_points', 'series_id, t, vals', textLines(freshText));
+  inserted += freshText.length;
+  for (const [id] of freshText) pointsWritten.add(id);
+  const text = await mergeText(client, textEntries);
   inserted += text.inserted;
   updated += text.updated;
   for (const id of text.series) pointsWritten.add(id);
   // Skipped series hold the same points as before, hence the same tail.
-  await refreshSeriesTails(db, [...written, ...textIds]);
+  await refreshSeriesTails(db, [...written], textIds);
   // A product whose series or points changed gets a new row version even when its row was
   // left as it was; one whose did not keeps its version (a re-import drops no cached answer).
   const productOf = new Map(seriesRows.map((r) => [r.id, r.product_id]));

@@ -27,7 +27,7 @@ const LOCK_CLASS = 0x504b4152 | 0;
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** Series id → points, in time order. */
-export type SeriesPoints = Map<number, NumericPoint[]>;
+export type SeriesPoints = Map<number, readonly NumericPoint[]>;
 
 /** The archive cutoff for now: points before this minute are cold. */
 export async function archiveCutoff(q: Queryable): Promise<number> {
@@ -62,9 +62,10 @@ export async function readArchivedSeries(q: Queryable, productIds: readonly numb
 }
 
 /** `base` and `over` (each in time order) merged by minute; `over` wins at a minute both hold. */
-export function mergeByMinute(base: readonly NumericPoint[] | undefined, over: readonly NumericPoint[]): NumericPoint[] {
-  if (!base || base.length === 0) return [...over];
-  if (over.length === 0) return [...base];
+export function mergeByMinute(base: readonly NumericPoint[] | undefined, over: readonly NumericPoint[]): readonly NumericPoint[] {
+  // Not copied when one side is empty: an import's new history is most of its points.
+  if (!base || base.length === 0) return over;
+  if (over.length === 0) return base;
   const out: NumericPoint[] = [];
   let i = 0;
   let j = 0;
@@ -139,11 +140,20 @@ export async function writeArchives(client: pg.PoolClient, writes: readonly Arch
     blobs.push(encodeArchive(series, effort));
   }
   if (ids.length > 0) {
+    // The blobs go as one binary parameter cut apart in SQL: node-pg sends a Buffer as
+    // bytes, but a bytea[] as hex text (twice the bytes, encoded and parsed on each side).
+    const starts: number[] = [];
+    let offset = 1;
+    for (const blob of blobs) {
+      starts.push(offset);
+      offset += blob.length;
+    }
     await client.query(
       `INSERT INTO point_archive (product_id, points, t_max, best, data)
-       SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bool[], $5::bytea[])
+       SELECT b.id, b.points, b.t_max, $4, substring($5::bytea FROM b.start FOR b.length)
+       FROM unnest($1::int[], $2::int[], $3::int[], $6::int[], $7::int[]) AS b(id, points, t_max, start, length)
        ON CONFLICT (product_id) DO UPDATE SET points = EXCLUDED.points, t_max = EXCLUDED.t_max, best = EXCLUDED.best, data = EXCLUDED.data`,
-      [ids, counts, maxima, ids.map(() => effort === 'best'), blobs],
+      [ids, counts, maxima, effort === 'best', Buffer.concat(blobs), starts, blobs.map((blob) => blob.length)],
     );
   }
   if (empty.length > 0) await client.query('DELETE FROM point_archive WHERE product_id = ANY($1::int[])', [empty]);
@@ -316,7 +326,7 @@ async function archiveChunks(store: Store, cutoff: number, size: number, progres
 /** Rows as series id → points in time order. */
 async function rowsOf(client: pg.PoolClient, text: string, values: unknown[]): Promise<SeriesPoints> {
   const { rows } = await client.query<[number, number, number, number | null]>({ rowMode: 'array', text, values });
-  const result: SeriesPoints = new Map();
+  const result = new Map<number, NumericPoint[]>();
   for (const [id, t, value, second] of rows) {
     let points = result.get(id);
     if (!points) result.set(id, (points = []));

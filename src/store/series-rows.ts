@@ -27,22 +27,26 @@ export async function createMissingSeries(db: Db, wanted: ReadonlyArray<{ produc
  * Recomputes the cached last point of these series from their points: one backward index
  * probe per series (DISTINCT ON over all their points sorted every point of a 100k-point
  * import batch), against the last archived point (point-archive.ts), the later winning.
+ * Numeric and text series are probed in their own tables only.
  */
-export async function refreshSeriesTails(db: Db, seriesIds: readonly number[]): Promise<void> {
-  if (seriesIds.length === 0) return;
-  await sql`
-    UPDATE series s SET last_t = l.t, last_value = l.value, last_second = l.second
-    FROM unnest(${seriesIds}::int[]) AS ids(id)
-    CROSS JOIN LATERAL (
-      SELECT x.* FROM (
-        (SELECT t, value, second FROM points WHERE series_id = ids.id ORDER BY t DESC LIMIT 1)
-        UNION ALL
-        SELECT c.cold_t, c.cold_value, c.cold_second FROM series c WHERE c.id = ids.id AND c.cold_t IS NOT NULL
-      ) x ORDER BY x.t DESC LIMIT 1) l
-    WHERE s.id = ids.id`.execute(db);
-  await sql`
-    UPDATE series s SET last_t = l.t, last_text = l.vals
-    FROM unnest(${seriesIds}::int[]) AS ids(id)
-    CROSS JOIN LATERAL (SELECT t, vals FROM text_points WHERE series_id = ids.id ORDER BY t DESC LIMIT 1) l
-    WHERE s.id = ids.id`.execute(db);
+export async function refreshSeriesTails(db: Db, numericIds: readonly number[], textIds: readonly number[]): Promise<void> {
+  if (numericIds.length > 0) {
+    await sql`
+      UPDATE series s SET last_t = l.t, last_value = l.value, last_second = l.second
+      FROM unnest(${numericIds}::int[]) AS ids(id)
+      CROSS JOIN LATERAL (
+        SELECT x.* FROM (
+          (SELECT t, value, second FROM points WHERE series_id = ids.id ORDER BY t DESC LIMIT 1)
+          UNION ALL
+          SELECT c.cold_t, c.cold_value, c.cold_second FROM series c WHERE c.id = ids.id AND c.cold_t IS NOT NULL
+        ) x ORDER BY x.t DESC LIMIT 1) l
+      WHERE s.id = ids.id`.execute(db);
+  }
+  if (textIds.length > 0) {
+    await sql`
+      UPDATE series s SET last_t = l.t, last_text = l.vals
+      FROM unnest(${textIds}::int[]) AS ids(id)
+      CROSS JOIN LATERAL (SELECT t, vals FROM text_points WHERE series_id = ids.id ORDER BY t DESC LIMIT 1) l
+      WHERE s.id = ids.id`.execute(db);
+  }
 }
