@@ -43,6 +43,17 @@ describe('product framer', () => {
     });
   }
 
+  it('jumps over arrays of numbers only where nothing inside them changes the depth', () => {
+    const products = [
+      { csv: [[1, 2, -3], [4, '] }'], [5, { x: ']' }], [6, [7, 8]], [-9, [], 10]], offers: [{ offerCSV: [1, 2] }] },
+      { s: '[1, 2]', t: [0, '[', 1] },
+    ];
+    const doc = JSON.stringify({ products });
+    for (const size of [1, 3, 7, 64, 1 << 20]) {
+      expect(frame(doc, size).texts.map((t) => JSON.parse(t))).toEqual(products);
+    }
+  });
+
   it('passes scalar elements on for the caller to reject', () => {
     expect(frame('[1, "x,]", null]', 2).texts).toEqual(['1', '"x,]"', 'null']);
   });
