@@ -54,6 +54,15 @@ class ByteWriter {
   /** Unsigned up to 2^53. */
   uint(x: number): void {
     this.room(8);
+    if (x < 0x80000000) {
+      // int31: bit operations (most gaps and changes are one or two bytes)
+      while (x >= 128) {
+        this.buf[this.length++] = (x & 127) | 128;
+        x >>>= 7;
+      }
+      this.buf[this.length++] = x;
+      return;
+    }
     while (x >= 128) {
       this.buf[this.length++] = (x % 128) | 128;
       x = Math.floor(x / 128);
