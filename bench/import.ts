@@ -1,10 +1,11 @@
 // Import: `pricekeep import`'s path (streamed file → batches → COPY + merge) of real-shaped
 // Keepa products, against COPY FROM STDIN of the same points into a bare table of the same
 // database. Ratio = COPY time ÷ import time. Target on PostgreSQL: ≥ 0.5×.
-// The import's floor is COPY into a table with points' primary key (series_id, t): every
-// row is also a btree insert with a WAL record of its own, ~3× the bare table's CPU. The
-// note gives that COPY's time too; two batches written at once on two connections are how
-// the server gets below one core's worth of it.
+// Most points of real histories are older than 30 days and than their series' last 90
+// days: they go into one brotli blob per product (point-archive.ts), so the import costs
+// parsing and encoding more than index inserts; the rest are rows, COPYed. The note gives
+// COPY into a table with points' primary key too (a btree insert and WAL record per row).
+// Two batches are written at once on two connections while the next one is parsed.
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ async function measure(database: BenchDatabase, file: string, products: number):
     met: database.label === 'PostgreSQL' ? ratio >= 0.5 : null,
     note: `${products} real-shaped products, ${mb.toFixed(0)} MB of JSON, ${info.points.toLocaleString('en-US')} numeric + ${info.textPoints.toLocaleString('en-US')} text points imported in ${(first.ms / 1000).toFixed(2)} s ` +
       `(streamed; ${(100_000).toLocaleString('en-US')}-point transactions, ${database.label === 'PostgreSQL' ? 'two written at once on two connections' : 'one at a time (one PGlite session)'}, while the next batch is parsed; ` +
-      `points of new series COPYed into points in (series, t) order, product rows in one statement per batch); ` +
+      `points older than 30 days and than their series' last 90 days into one brotli blob per product (point-codec.ts), the rest of new series COPYed into points in (series, t) order, product rows in one statement per batch); ` +
       `re-import of the same file (0 changes) ${(again.ms / 1000).toFixed(2)} s (a series whose stored points in the history's range hash the same as the file's, md5 on both sides, is not sent again; products whose merged row would not change are not rewritten); ` +
       `baseline COPY FROM STDIN of the same ${points.length.toLocaleString('en-US')} rows into a bare table ${(copyMs / 1000).toFixed(2)} s (into a table with points' primary key: ${(keyedMs / 1000).toFixed(2)} s, ${(copyMs / keyedMs).toFixed(2)}×); ratio = baseline time ÷ import time`,
   };
