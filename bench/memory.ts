@@ -17,6 +17,13 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../shared/fixtures/keepa/product_B0D8W1YVBX_us_stats180_buybox_rating.json', import.meta.url));
 
+/** VmRSS's parts (anonymous, file-backed, shared memory) in MB, for the note. */
+function rssParts(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024;
+  return `anon ${mb('RssAnon').toFixed(0)}, file ${mb('RssFile').toFixed(0)}, shmem ${mb('RssShmem').toFixed(0)} MB`;
+}
+
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : NaN;
@@ -40,6 +47,8 @@ interface Footprint {
   readonly idle: number;
   readonly peak: number;
   readonly rounds: number;
+  /** RSS's parts when idle. */
+  readonly idleParts: string;
 }
 
 /** The arguments after `node` of package.json's start script. */
@@ -74,6 +83,7 @@ async function footprint(extraEnv: Record<string, string>, scale: number, log: (
       }
       await sleep(5000);
       const idle = rssMb(child.pid!);
+      const idleParts = rssParts(child.pid!);
       log(`memory (${label}): idle ${idle.toFixed(0)} MB; loading with 100 concurrent /product requests`);
       const url = `${base}/product?key=${key}&domain=1&asin=B0D8W1YVBX&stats=180&history=1`;
       let peak = idle;
@@ -91,7 +101,7 @@ async function footprint(extraEnv: Record<string, string>, scale: number, log: (
         clearInterval(sampler);
       }
       peak = Math.max(peak, rssMb(child.pid!));
-      return { idle, peak, rounds };
+      return { idle, peak, rounds, idleParts };
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -132,7 +142,7 @@ export const memoryBenchmark: Benchmark = {
     const rows: BenchRow[] = [
       { name: 'memory: npm start idle (embedded)', figure: `${embedded.idle.toFixed(0)} MB RSS`, baseline: '-', ratio: null,
         target: `≤ ${IDLE_TARGET_MB} MB`, met: embedded.idle <= IDLE_TARGET_MB,
-        note: 'API + scheduler on the embedded TimescaleDB (PGlite WASM heap included), one product of 15.8k points stored, 5 s after /health answers' },
+        note: `API + scheduler on the embedded TimescaleDB (PGlite WASM heap included), one product of 15.8k points stored, 5 s after /health answers (${embedded.idleParts})` },
       { name: 'memory: 100 concurrent /product (embedded)', figure: `${embedded.peak.toFixed(0)} MB peak RSS`, baseline: `${embedded.idle.toFixed(0)} MB idle`,
         ratio: embedded.peak / embedded.idle, target: `≤ ${PEAK_TARGET_MB} MB`, met: embedded.peak <= PEAK_TARGET_MB,
         note: `${embedded.rounds} ${LOAD_NOTE}` },
@@ -141,7 +151,7 @@ export const memoryBenchmark: Benchmark = {
     const server = await withServerDatabase(serverUrl, (url) => footprint({ DATABASE_URL: url }, scale, log, 'server'));
     rows.push(
       { name: 'memory: npm start idle (server)', figure: `${server.idle.toFixed(0)} MB RSS`, baseline: '-', ratio: null, target: 'report', met: null,
-        note: 'the same process on the PostgreSQL server (a temporary database; the server\'s own memory is not counted)' },
+        note: `the same process on the PostgreSQL server (a temporary database; the server's own memory is not counted; ${server.idleParts})` },
       { name: 'memory: 100 concurrent /product (server)', figure: `${server.peak.toFixed(0)} MB peak RSS`, baseline: `${server.idle.toFixed(0)} MB idle`,
         ratio: server.peak / server.idle, target: 'report', met: null, note: `${server.rounds} ${LOAD_NOTE}` },
     );
