@@ -150,7 +150,7 @@ export async function writeArchives(client: pg.PoolClient, writes: readonly Arch
     }
     await client.query(
       `INSERT INTO point_archive (product_id, points, t_max, best, data)
-       SELECT b.id, b.points, b.t_max, $4, substring($5::bytea FROM b.start FOR b.length)
+       SELECT b.id, b.points, b.t_max, $4::boolean, substring($5::bytea FROM b.start FOR b.length)
        FROM unnest($1::int[], $2::int[], $3::int[], $6::int[], $7::int[]) AS b(id, points, t_max, start, length)
        ON CONFLICT (product_id) DO UPDATE SET points = EXCLUDED.points, t_max = EXCLUDED.t_max, best = EXCLUDED.best, data = EXCLUDED.data`,
       [ids, counts, maxima, effort === 'best', Buffer.concat(blobs), starts, blobs.map((blob) => blob.length)],
