@@ -18,22 +18,30 @@ export async function readPoints(store: Store, order: 'series_id, t' | 't, serie
   return rows.sort(order === 'series_id, t' ? (a, b) => a.series_id - b.series_id || a.t - b.t : (a, b) => a.t - b.t || a.series_id - b.series_id);
 }
 
+/** ms to COPY `rows` into `table` (the text is built before the clock starts). */
+export async function copyRows(store: Store, table: string, rows: readonly PointRow[]): Promise<number> {
+  const text = rows.map((r) => pointLine(r.series_id, r.t, r.value, r.second)).join('');
+  const client = await store.pool.connect();
+  try {
+    const start = performance.now();
+    await copyText(client, table, 'series_id, t, value, second', text);
+    return performance.now() - start;
+  } finally {
+    client.release();
+  }
+}
+
 /**
- * ms to COPY `rows` into a fresh bare table (the text is built before the clock starts);
- * `keyed`: into a table with points' primary key instead, the floor of any write into points.
+ * ms to COPY `rows` into a fresh bare table; `keyed`: into a table with points' primary key
+ * instead, the floor of any write into points.
  */
 export async function copyBaseline(store: Store, rows: readonly PointRow[], keyed = false): Promise<number> {
   await sql`DROP TABLE IF EXISTS bench_copy`.execute(store.db);
   await sql`CREATE TABLE bench_copy (series_id integer, t integer, value integer, second integer)`.execute(store.db);
   if (keyed) await sql`ALTER TABLE bench_copy ADD PRIMARY KEY (series_id, t)`.execute(store.db);
-  const text = rows.map((r) => pointLine(r.series_id, r.t, r.value, r.second)).join('');
-  const client = await store.pool.connect();
   try {
-    const start = performance.now();
-    await copyText(client, 'bench_copy', 'series_id, t, value, second', text);
-    return performance.now() - start;
+    return await copyRows(store, 'bench_copy', rows);
   } finally {
-    client.release();
     await sql`DROP TABLE bench_copy`.execute(store.db);
   }
 }

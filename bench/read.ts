@@ -18,8 +18,7 @@ import { responseCacheOf } from '../src/products/response-cache.js';
 import { tokenLeasesOf } from '../src/api/keepa/token-leases.js';
 import type { Benchmark, BenchRow } from './bench-types.js';
 import { median, serverDatabase } from './bench-db.js';
-import { readPoints } from './copy-baseline.js';
-import { copyText, pointLine } from '../src/store/copy-rows.js';
+import { copyRows, readPoints } from './copy-baseline.js';
 import { mulberry32, randomInt } from './prng.js';
 
 const PRODUCTS = 100;
@@ -62,13 +61,7 @@ async function seed(store: Store): Promise<string[]> {
  */
 async function bareTable(store: Store): Promise<void> {
   await store.pool.query('CREATE TABLE bench_read_points (series_id integer, t integer, value integer, second integer, PRIMARY KEY (series_id, t))');
-  const rows = await readPoints(store);
-  const client = await store.pool.connect();
-  try {
-    await copyText(client, 'bench_read_points', 'series_id, t, value, second', rows.map((r) => pointLine(r.series_id, r.t, r.value, r.second)).join(''));
-  } finally {
-    client.release();
-  }
+  await copyRows(store, 'bench_read_points', await readPoints(store));
   await store.pool.query('ANALYZE bench_read_points');
 }
 
